@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import DeliveryAddress
+
+
+@admin.register(DeliveryAddress)
+class DeliveryAddressAdmin(admin.ModelAdmin):
+    list_display = ("customer", "recipient_name", "phone", "province", "is_default")
+    search_fields = ("customer__username", "customer__customer_code", "recipient_name", "phone")
+    list_select_related = ("customer",)
+    raw_id_fields = ("customer",)

@@ -1,0 +1,80 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import customer_required
+from warehouse.selectors import china_warehouses
+
+from .forms import DeliveryAddressForm
+from .models import DeliveryAddress
+from .selectors import addresses_for, china_address_blocks
+from .services import address_delete, address_save, address_set_default
+
+
+def _address_for(request, pk) -> DeliveryAddress:
+    """The customer's own address, or 404: an id from the URL is never trusted."""
+    return get_object_or_404(DeliveryAddress, pk=pk, customer=request.user)
+
+
+@customer_required
+def address_list(request):
+    return render(request, "addresses/list.html", {"addresses": addresses_for(customer=request.user)})
+
+
+@customer_required
+def address_create(request):
+    return _address_form(request, None)
+
+
+@customer_required
+def address_edit(request, pk):
+    return _address_form(request, _address_for(request, pk))
+
+
+def _address_form(request, address):
+    form = DeliveryAddressForm(request.POST or None, instance=address)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in DeliveryAddressForm.Meta.fields}
+        address_save(
+            customer=request.user, address=address, make_default=form.cleaned_data["make_default"], **data
+        )
+        messages.success(request, _("Address saved."))
+        nxt = request.POST.get("next", "")
+        if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+            return redirect(nxt)
+        return redirect("addresses:list")
+    return render(
+        request, "addresses/form.html", {"form": form, "address": address, "next": request.GET.get("next", "")}
+    )
+
+
+@customer_required
+@require_POST
+def address_delete_view(request, pk):
+    address_delete(address=_address_for(request, pk))
+    messages.success(request, _("Address deleted."))
+    return redirect("addresses:list")
+
+
+@customer_required
+@require_POST
+def address_default_view(request, pk):
+    address_set_default(address=_address_for(request, pk))
+    messages.success(request, _("Default address changed."))
+    return redirect("addresses:list")
+
+
+@customer_required
+def china_address(request):
+    warehouses = china_warehouses()
+    return render(
+        request,
+        "addresses/china_address.html",
+        {
+            "warehouses": [
+                (w, china_address_blocks(customer=request.user, warehouse=w)) for w in warehouses
+            ],
+        },
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConsignmentsConfig(AppConfig):
+    name = "consignments"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,91 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsignmentStatus(models.TextChoices):
+    CN_RECEIVED = "cn_received", _("Arrived at China warehouse")  # Hàng về kho TQ
+    IN_TRANSIT = "in_transit", _("International transit")  # Vận chuyển quốc tế
+    AWAITING_DELIVERY = "awaiting_delivery", _("Awaiting delivery")  # Chờ giao
+    DELIVERING = "delivering", _("Out for delivery")  # Đang giao
+    DELIVERED = "delivered", _("Delivered")  # Đã nhận hàng
+    LOST = "lost", _("Lost")  # Thất lạc
+    REFUSED = "refused", _("Refused")  # Không nhận hàng
+    CANCELLED = "cancelled", _("Cancelled")  # Đã hủy
+
+
+S = ConsignmentStatus
+# The only moves a consignment may make. consignments.services.consignment_transition enforces it.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.CN_RECEIVED: frozenset({S.IN_TRANSIT, S.LOST, S.CANCELLED}),
+    S.IN_TRANSIT: frozenset({S.AWAITING_DELIVERY, S.LOST}),
+    S.AWAITING_DELIVERY: frozenset({S.DELIVERING, S.DELIVERED, S.LOST}),
+    S.DELIVERING: frozenset({S.DELIVERED, S.REFUSED, S.AWAITING_DELIVERY, S.LOST}),
+    S.DELIVERED: frozenset(),
+    S.LOST: frozenset(),
+    S.REFUSED: frozenset({S.AWAITING_DELIVERY}),
+    S.CANCELLED: frozenset(),
+}
+
+
+class Consignment(models.Model):
+    """A consignment order (đơn ký gửi). Only the warehouse creates one, when it matches a parcel."""
+
+    code = models.CharField(_("order code"), max_length=16, unique=True)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="consignments"
+    )
+    # One parcel, one consignment: enforced by the database.
+    parcel = models.OneToOneField(
+        "warehouse.Parcel", verbose_name=_("parcel"), on_delete=models.PROTECT, related_name="consignment"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ConsignmentStatus.choices, default=ConsignmentStatus.CN_RECEIVED
+    )
+    weight_g = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    current_warehouse = models.ForeignKey(
+        "warehouse.Warehouse", verbose_name=_("where"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("consignment")
+        verbose_name_plural = _("consignments")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-created_at", "-id"]),
+            models.Index(fields=["status", "current_warehouse"]),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def weight_kg(self):
+        return None if self.weight_g is None else self.weight_g / 1000
+
+
+class ConsignmentEvent(models.Model):
+    """One row per change of a consignment: the customer's timeline and the audit log."""
+
+    consignment = models.ForeignKey(Consignment, on_delete=models.CASCADE, related_name="events")
+    old_status = models.CharField(_("from"), max_length=20, choices=ConsignmentStatus.choices, blank=True)
+    new_status = models.CharField(_("to"), max_length=20, choices=ConsignmentStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    warehouse = models.ForeignKey(
+        "warehouse.Warehouse", verbose_name=_("where"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    weight_g = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("consignment event")
+        verbose_name_plural = _("consignment events")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.consignment_id}: {self.old_status} → {self.new_status}"

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    ARRIVED_CHINA = "arrived_cn", _("Parcel arrived at the China warehouse")
+    AWAITING_DELIVERY = "awaiting_delivery", _("Order is awaiting delivery")
+
+
+class Notification(models.Model):
+    """An in-app notification. The text is rendered at display time, in the reader's language."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    consignment = models.ForeignKey(
+        "consignments.Consignment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            # A task that runs twice must not notify twice.
+            models.UniqueConstraint(fields=["user", "kind", "consignment"], name="notifications_once_per_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.kind}"

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from .models import TrackingNumber
+
+
+@admin.register(TrackingNumber)
+class TrackingNumberAdmin(admin.ModelAdmin):
+    list_display = ("code", "customer", "status", "consignment", "created_at")
+    list_filter = ("status",)
+    search_fields = ("code", "customer__username", "customer__customer_code")
+    list_select_related = ("customer", "consignment")
+    raw_id_fields = ("customer", "consignment")

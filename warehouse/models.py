@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Warehouse(models.Model):
+    """A China intake warehouse or a Vietnam distribution depot. Configuration, edited in the admin."""
+
+    class Kind(models.TextChoices):
+        CHINA = "cn", _("China warehouse")
+        VIETNAM = "vn", _("Vietnam depot")
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=2, choices=Kind.choices)
+    address = models.CharField(_("address"), max_length=255, help_text=_("Written as the carriers expect it."))
+    postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+        ordering = ["kind", "code"]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+
+class Parcel(models.Model):
+    """One physical box scanned at a China warehouse, identified by the supplier's tracking number.
+
+    A parcel with no consignment yet is an unidentified parcel (hàng không xác định): it waits until
+    its owner registers the code, and the matching task creates the consignment then.
+    """
+
+    tracking_code = models.CharField(_("tracking number"), max_length=40, unique=True)
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("scanned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    scanned_at = models.DateTimeField(_("scanned at"), auto_now_add=True, db_index=True)
+    scan_count = models.PositiveIntegerField(_("times scanned"), default=1)
+
+    class Meta:
+        verbose_name = _("parcel")
+        verbose_name_plural = _("parcels")
+
+    def __str__(self):
+        return self.tracking_code

@@ -1,0 +1,103 @@
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from consignments.models import Consignment
+from consignments.services import consignment_create_for_parcel
+from core.errors import DomainError
+from tracking.models import TrackingNumber, TrackingStatus
+from tracking.normalize import clean_tracking_code
+from tracking.selectors import open_registrations_for_code
+
+from .models import Parcel
+
+MAX_SCAN_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    MATCHED = "matched"  # a consignment was created by this scan
+    DUPLICATE = "duplicate"  # the parcel already has its consignment
+    UNIDENTIFIED = "unidentified"  # nobody registered the code (yet)
+    CONFLICT = "conflict"  # several customers registered the code
+
+    outcome: str
+    parcel: Parcel
+    consignment: Consignment | None = None
+
+
+def _match_locked(*, parcel: Parcel, by) -> tuple[str, Consignment | None]:
+    """Match a parcel whose row lock the caller holds. Returns (outcome, consignment)."""
+    existing = Consignment.objects.filter(parcel=parcel).select_related("customer").first()
+    if existing is not None:
+        return ScanResult.DUPLICATE, existing
+    registrations = list(open_registrations_for_code(code=parcel.tracking_code).select_for_update(of=("self",))[:2])
+    if not registrations:
+        return ScanResult.UNIDENTIFIED, None
+    if len(registrations) > 1:
+        TrackingNumber.objects.filter(pk__in=[r.pk for r in registrations]).update(status=TrackingStatus.RECEIVED)
+        return ScanResult.CONFLICT, None
+    registration = registrations[0]
+    consignment = consignment_create_for_parcel(
+        parcel=parcel, customer=registration.customer, tracking=registration, by=by
+    )
+    return ScanResult.MATCHED, consignment
+
+
+@transaction.atomic
+def parcel_scan(*, raw_code: str, warehouse, by) -> ScanResult:
+    """A barcode was scanned at a China warehouse: find or keep the parcel and match it to its owner.
+
+    Scanning the same parcel again, or from two stations at once, never creates a second consignment:
+    the parcel's tracking code is unique, its row is locked while matching, and the consignment is
+    one-to-one with the parcel.
+    """
+    if len(raw_code) > MAX_SCAN_LENGTH:
+        raise DomainError(_("That scan is far too long to be a tracking number; scan again."), code="long")
+    try:
+        code = clean_tracking_code(raw_code)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], code=exc.code or "invalid") from exc
+
+    try:
+        with transaction.atomic():
+            parcel, created = Parcel.objects.get_or_create(
+                tracking_code=code, defaults={"warehouse": warehouse, "scanned_by": by}
+            )
+    except IntegrityError:  # another station inserted it a moment ago
+        parcel, created = Parcel.objects.get(tracking_code=code), False
+    parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
+    if not created:
+        Parcel.objects.filter(pk=parcel.pk).update(scan_count=parcel.scan_count + 1)
+    outcome, consignment = _match_locked(parcel=parcel, by=by)
+    return ScanResult(outcome=outcome, parcel=parcel, consignment=consignment)
+
+
+@transaction.atomic
+def registration_match(*, tracking_id: int) -> Consignment | None:
+    """A customer registered a code: if its parcel is already here and unmatched, create the order now."""
+    tracking = TrackingNumber.objects.filter(pk=tracking_id, consignment__isnull=True).first()
+    if tracking is None:
+        return None
+    parcel = Parcel.objects.select_for_update().filter(tracking_code=tracking.code).first()
+    if parcel is None:
+        return None
+    outcome, consignment = _match_locked(parcel=parcel, by=None)
+    return consignment if outcome == ScanResult.MATCHED else None
+
+
+def unidentified_parcels():
+    return Parcel.objects.filter(consignment__isnull=True).select_related("warehouse").order_by("scanned_at")
+
+
+def parcels_rematch() -> int:
+    """Try every unidentified parcel again (the scheduled safety net behind the per-registration task)."""
+    matched = 0
+    for parcel_id in unidentified_parcels().values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            parcel = Parcel.objects.select_for_update().get(pk=parcel_id)
+            outcome, _consignment = _match_locked(parcel=parcel, by=None)
+            matched += outcome == ScanResult.MATCHED
+    return matched
