@@ -1,17 +1,22 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledFormMixin
 
 from .models import User, username_validator
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(StyledFormMixin, forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=20,
         validators=[username_validator],
         help_text=_("3–20 Latin letters or digits. Suppliers write it on your parcels."),
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}
+        ),
     )
     first_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -20,7 +25,9 @@ class SignUpForm(forms.Form):
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     password2 = forms.CharField(
-        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean_username(self):
@@ -40,3 +47,7 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class LoginForm(StyledFormMixin, AuthenticationForm):
+    pass

@@ -13,7 +13,9 @@ def customer_code_generate() -> str:
 
 
 @transaction.atomic
-def customer_sign_up(*, username: str, password: str, email: str = "", phone: str = "", first_name: str = "") -> User:
+def customer_sign_up(
+    *, username: str, password: str, email: str = "", phone: str = "", first_name: str = ""
+) -> User:
     """Create a customer with a fresh customer code. The unique constraint settles collisions."""
     for _attempt in range(20):
         try:

@@ -22,8 +22,11 @@ def signup(request):
         data = form.cleaned_data
         try:
             user = customer_sign_up(
-                username=data["username"], password=data["password1"], email=data["email"],
-                phone=data["phone"], first_name=data["first_name"],
+                username=data["username"],
+                password=data["password1"],
+                email=data["email"],
+                phone=data["phone"],
+                first_name=data["first_name"],
             )
         except IntegrityError:
             form.add_error("username", _("This username is already taken."))

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import StyledFormMixin
+
 from .models import DeliveryAddress
 
 
-class DeliveryAddressForm(forms.ModelForm):
+class DeliveryAddressForm(StyledFormMixin, forms.ModelForm):
     make_default = forms.BooleanField(label=_("Use as my default address"), required=False)
 
     class Meta:

@@ -12,7 +12,10 @@ class DeliveryAddress(models.Model):
     """A Vietnam delivery address. A customer needs at least one before registering tracking numbers."""
 
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="addresses"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="addresses",
     )
     recipient_name = models.CharField(_("recipient"), max_length=100)
     phone = models.CharField(_("phone"), max_length=16, validators=[vn_phone_validator])
@@ -29,7 +32,9 @@ class DeliveryAddress(models.Model):
         ordering = ["-is_default", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["customer"], condition=models.Q(is_default=True), name="addresses_one_default_per_customer"
+                fields=["customer"],
+                condition=models.Q(is_default=True),
+                name="addresses_one_default_per_customer",
             ),
         ]
 

@@ -14,7 +14,9 @@ def address_save(*, customer, address: DeliveryAddress | None = None, make_defau
     for field in FIELDS:
         if field in data:
             setattr(address, field, data[field])
-    has_default = DeliveryAddress.objects.filter(customer=customer, is_default=True).exclude(pk=address.pk).exists()
+    has_default = (
+        DeliveryAddress.objects.filter(customer=customer, is_default=True).exclude(pk=address.pk).exists()
+    )
     if make_default or not has_default:
         DeliveryAddress.objects.filter(customer=customer, is_default=True).exclude(pk=address.pk).update(
             is_default=False
@@ -26,7 +28,9 @@ def address_save(*, customer, address: DeliveryAddress | None = None, make_defau
 
 @transaction.atomic
 def address_set_default(*, address: DeliveryAddress) -> DeliveryAddress:
-    list(DeliveryAddress.objects.select_for_update().filter(customer_id=address.customer_id).values_list("pk"))
+    list(
+        DeliveryAddress.objects.select_for_update().filter(customer_id=address.customer_id).values_list("pk")
+    )
     DeliveryAddress.objects.filter(customer_id=address.customer_id, is_default=True).update(is_default=False)
     DeliveryAddress.objects.filter(pk=address.pk).update(is_default=True)
     address.is_default = True

@@ -46,7 +46,9 @@ def _address_form(request, address):
             return redirect(nxt)
         return redirect("addresses:list")
     return render(
-        request, "addresses/form.html", {"form": form, "address": address, "next": request.GET.get("next", "")}
+        request,
+        "addresses/form.html",
+        {"form": form, "address": address, "next": request.GET.get("next", "")},
     )
 
 
@@ -73,8 +75,6 @@ def china_address(request):
         request,
         "addresses/china_address.html",
         {
-            "warehouses": [
-                (w, china_address_blocks(customer=request.user, warehouse=w)) for w in warehouses
-            ],
+            "warehouses": [(w, china_address_blocks(customer=request.user, warehouse=w)) for w in warehouses],
         },
     )

@@ -33,7 +33,10 @@ class Consignment(models.Model):
 
     code = models.CharField(_("order code"), max_length=16, unique=True)
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="consignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="consignments",
     )
     # One parcel, one consignment: enforced by the database.
     parcel = models.OneToOneField(

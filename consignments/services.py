@@ -37,7 +37,11 @@ def consignment_create_for_parcel(*, parcel, customer, tracking=None, by=None, n
     else:  # pragma: no cover - ten colliding random codes in a row
         raise RuntimeError("Could not find a free consignment code")
     ConsignmentEvent.objects.create(
-        consignment=consignment, old_status="", new_status=consignment.status, by=by, warehouse=parcel.warehouse,
+        consignment=consignment,
+        old_status="",
+        new_status=consignment.status,
+        by=by,
+        warehouse=parcel.warehouse,
         note=note,
     )
     if tracking is not None:
@@ -49,13 +53,19 @@ def consignment_create_for_parcel(*, parcel, customer, tracking=None, by=None, n
 
 
 @transaction.atomic
-def consignment_transition(*, consignment: Consignment, to: str, by, warehouse=None, note: str = "") -> Consignment:
+def consignment_transition(
+    *, consignment: Consignment, to: str, by, warehouse=None, note: str = ""
+) -> Consignment:
     """The one way a consignment changes status: checked against TRANSITIONS, compare-and-set, history row."""
     old = consignment.status
     if to not in TRANSITIONS.get(old, ()):
         raise DomainError(
             _("Order %(code)s is “%(old)s” and cannot become “%(new)s”.")
-            % {"code": consignment.code, "old": ConsignmentStatus(old).label, "new": ConsignmentStatus(to).label},
+            % {
+                "code": consignment.code,
+                "old": ConsignmentStatus(old).label,
+                "new": ConsignmentStatus(to).label,
+            },
             code="illegal_transition",
         )
     fields = {"status": to}
@@ -69,15 +79,21 @@ def consignment_transition(*, consignment: Consignment, to: str, by, warehouse=N
             code="stale",
         )
     ConsignmentEvent.objects.create(
-        consignment=consignment, old_status=old, new_status=to, by=by,
-        warehouse=warehouse or consignment.current_warehouse, note=note,
+        consignment=consignment,
+        old_status=old,
+        new_status=to,
+        by=by,
+        warehouse=warehouse or consignment.current_warehouse,
+        note=note,
     )
     consignment.status = to
     if warehouse is not None:
         consignment.current_warehouse = warehouse
     if to == ConsignmentStatus.AWAITING_DELIVERY:
         notification_send(
-            user_id=consignment.customer_id, kind=NotificationKind.AWAITING_DELIVERY, consignment_id=consignment.pk
+            user_id=consignment.customer_id,
+            kind=NotificationKind.AWAITING_DELIVERY,
+            consignment_id=consignment.pk,
         )
     return consignment
 
@@ -88,11 +104,17 @@ def consignment_set_weight(*, consignment: Consignment, weight_g: int, by) -> Co
         raise DomainError(_("Enter a weight between 0.001 kg and 500 kg."), code="weight")
     locked = Consignment.objects.select_for_update().get(pk=consignment.pk)
     if locked.status != ConsignmentStatus.CN_RECEIVED:
-        raise DomainError(_("The weight can only change while the order is at the China warehouse."), code="locked")
+        raise DomainError(
+            _("The weight can only change while the order is at the China warehouse."), code="locked"
+        )
     Consignment.objects.filter(pk=locked.pk).update(weight_g=weight_g)
     ConsignmentEvent.objects.create(
-        consignment=locked, old_status=locked.status, new_status=locked.status, by=by,
-        warehouse=locked.current_warehouse, weight_g=weight_g,
+        consignment=locked,
+        old_status=locked.status,
+        new_status=locked.status,
+        by=by,
+        warehouse=locked.current_warehouse,
+        weight_g=weight_g,
     )
     consignment.weight_g = weight_g
     return consignment
@@ -106,7 +128,9 @@ def consignments_dispatch(*, consignments, by) -> tuple[list[Consignment], list[
             errors.append(_("Order %(code)s has no weight yet.") % {"code": consignment.code})
             continue
         try:
-            done.append(consignment_transition(consignment=consignment, to=ConsignmentStatus.IN_TRANSIT, by=by))
+            done.append(
+                consignment_transition(consignment=consignment, to=ConsignmentStatus.IN_TRANSIT, by=by)
+            )
         except DomainError as exc:
             errors.append(str(exc))
     return done, errors

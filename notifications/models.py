@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,8 +27,25 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"])]
         constraints = [
             # A task that runs twice must not notify twice.
-            models.UniqueConstraint(fields=["user", "kind", "consignment"], name="notifications_once_per_event"),
+            models.UniqueConstraint(
+                fields=["user", "kind", "consignment"], name="notifications_once_per_event"
+            ),
         ]
 
     def __str__(self):
         return f"{self.user_id}: {self.kind}"
+
+    @property
+    def message(self) -> str:
+        """The text, in the reader's language (rendered now, not stored)."""
+        code = self.consignment.code if self.consignment_id else ""
+        if self.kind == NotificationKind.ARRIVED_CHINA:
+            return gettext("Your parcel %(tracking)s arrived at the China warehouse: order %(code)s.") % {
+                "tracking": self.consignment.parcel.tracking_code if self.consignment_id else "",
+                "code": code,
+            }
+        if self.kind == NotificationKind.AWAITING_DELIVERY:
+            return gettext("Order %(code)s is at the Vietnam depot, awaiting delivery (Chờ giao).") % {
+                "code": code
+            }
+        return str(self.get_kind_display())

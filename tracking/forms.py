@@ -1,14 +1,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import StyledFormMixin
 
-class TrackingRegisterForm(forms.Form):
+
+class TrackingRegisterForm(StyledFormMixin, forms.Form):
     code = forms.CharField(
         label=_("Tracking number"),
         max_length=200,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-                   "placeholder": _("e.g. SF1234567890123")}
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "placeholder": _("e.g. SF1234567890123"),
+            }
         ),
     )
     note = forms.CharField(

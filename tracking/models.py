@@ -13,9 +13,14 @@ class TrackingNumber(models.Model):
     """A supplier's tracking number (mã vận đơn) registered by a customer before the parcel arrives."""
 
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="tracking_numbers"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="tracking_numbers",
     )
-    code = models.CharField(_("tracking number"), max_length=40, help_text=_("Normalised: no spaces, upper case."))
+    code = models.CharField(
+        _("tracking number"), max_length=40, help_text=_("Normalised: no spaces, upper case.")
+    )
     raw_code = models.CharField(_("as typed"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
     status = models.CharField(

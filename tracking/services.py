@@ -35,6 +35,8 @@ def tracking_register(*, customer, raw_code: str, note: str = "") -> TrackingNum
 
 
 def tracking_mark_matched(*, tracking: TrackingNumber, consignment) -> None:
-    TrackingNumber.objects.filter(pk=tracking.pk).update(status=TrackingStatus.MATCHED, consignment=consignment)
+    TrackingNumber.objects.filter(pk=tracking.pk).update(
+        status=TrackingStatus.MATCHED, consignment=consignment
+    )
     tracking.status = TrackingStatus.MATCHED
     tracking.consignment = consignment

@@ -19,8 +19,10 @@ def tracking_list(request):
     if not customer_has_address(customer=request.user):
         messages.warning(
             request,
-            _("Before registering tracking numbers, add a Vietnam delivery address: we need to know where your "
-              "goods go."),
+            _(
+                "Before registering tracking numbers, add a Vietnam delivery address: we need to know where your "
+                "goods go."
+            ),
         )
         return redirect(f"{reverse('addresses:create')}?next={reverse('tracking:list')}")
     form = TrackingRegisterForm(request.POST or None)

@@ -13,7 +13,9 @@ class Warehouse(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=2, choices=Kind.choices)
-    address = models.CharField(_("address"), max_length=255, help_text=_("Written as the carriers expect it."))
+    address = models.CharField(
+        _("address"), max_length=255, help_text=_("Written as the carriers expect it.")
+    )
     postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

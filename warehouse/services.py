@@ -33,11 +33,15 @@ def _match_locked(*, parcel: Parcel, by) -> tuple[str, Consignment | None]:
     existing = Consignment.objects.filter(parcel=parcel).select_related("customer").first()
     if existing is not None:
         return ScanResult.DUPLICATE, existing
-    registrations = list(open_registrations_for_code(code=parcel.tracking_code).select_for_update(of=("self",))[:2])
+    registrations = list(
+        open_registrations_for_code(code=parcel.tracking_code).select_for_update(of=("self",))[:2]
+    )
     if not registrations:
         return ScanResult.UNIDENTIFIED, None
     if len(registrations) > 1:
-        TrackingNumber.objects.filter(pk__in=[r.pk for r in registrations]).update(status=TrackingStatus.RECEIVED)
+        TrackingNumber.objects.filter(pk__in=[r.pk for r in registrations]).update(
+            status=TrackingStatus.RECEIVED
+        )
         return ScanResult.CONFLICT, None
     registration = registrations[0]
     consignment = consignment_create_for_parcel(

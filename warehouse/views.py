@@ -6,7 +6,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import china_staff_required, vietnam_staff_required
 from consignments.models import Consignment, ConsignmentStatus
-from consignments.selectors import consignments_at_china_warehouse, consignments_awaiting_at, consignments_in_transit
+from consignments.selectors import (
+    consignments_at_china_warehouse,
+    consignments_awaiting_at,
+    consignments_in_transit,
+)
 from consignments.services import consignment_mark_ready, consignment_set_weight, consignments_dispatch
 from core.errors import DomainError
 from tracking.normalize import normalize_tracking_code
@@ -138,14 +142,17 @@ def depot(request):
         marked = []
         for consignment in chosen:
             try:
-                marked.append(consignment_mark_ready(consignment=consignment, by=request.user, warehouse=station))
+                marked.append(
+                    consignment_mark_ready(consignment=consignment, by=request.user, warehouse=station)
+                )
             except DomainError as exc:
                 messages.error(request, exc.message)
         if marked:
             messages.success(
                 request,
                 ngettext(
-                    "%(codes)s is now awaiting delivery.", "%(n)d orders are now awaiting delivery: %(codes)s",
+                    "%(codes)s is now awaiting delivery.",
+                    "%(n)d orders are now awaiting delivery: %(codes)s",
                     len(marked),
                 )
                 % {"n": len(marked), "codes": ", ".join(c.code for c in marked)},

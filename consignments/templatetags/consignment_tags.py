@@ -1,0 +1,31 @@
+from django import template
+
+register = template.Library()
+
+_STATUS_CLASS = {
+    "cn_received": "text-bg-secondary",
+    "in_transit": "text-bg-primary",
+    "awaiting_delivery": "text-bg-success",
+    "delivering": "text-bg-info",
+    "delivered": "text-bg-dark",
+    "lost": "text-bg-danger",
+    "refused": "text-bg-warning",
+    "cancelled": "text-bg-light border",
+    # tracking numbers
+    "registered": "text-bg-light border",
+    "received": "text-bg-warning",
+    "matched": "text-bg-success",
+}
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return _STATUS_CLASS.get(status, "text-bg-light")
+
+
+@register.filter
+def kg(grams) -> str:
+    """Grams to a kg figure for people: 1250 → '1.25'."""
+    if grams is None:
+        return "—"
+    return f"{grams / 1000:.3f}".rstrip("0").rstrip(".")

@@ -1,0 +1,72 @@
+// Small behaviours: copy buttons, language auto-submit, select-all, and the scan station's focus and sounds.
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-copy]");
+    if (!button) return;
+    const text = button.getAttribute("data-copy");
+    const done = function () {
+      const label = button.textContent;
+      button.textContent = "✓";
+      button.classList.add("btn-success");
+      setTimeout(function () { button.textContent = label; button.classList.remove("btn-success"); }, 1200);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+    } else { fallbackCopy(text); done(); }
+  });
+
+  function fallbackCopy(text) {
+    const area = document.createElement("textarea");
+    area.value = text; area.setAttribute("readonly", ""); area.style.position = "absolute"; area.style.left = "-9999px";
+    document.body.appendChild(area); area.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing more to do */ }
+    document.body.removeChild(area);
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+    const all = event.target.closest("[data-check-all]");
+    if (all) {
+      const name = all.getAttribute("data-check-all");
+      all.form.querySelectorAll('input[name="' + name + '"]').forEach(function (box) { box.checked = all.checked; });
+    }
+  });
+
+  // Scan station: the cursor always comes back to the scan input, and each outcome has its own sound.
+  const scanInput = function () { return document.querySelector("#scan-form .scan-input"); };
+  let audio = null;
+  function beep(outcome) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      const tones = { matched: [880], duplicate: [660, 660], unidentified: [440, 330], conflict: [220, 220, 220], error: [200, 150] };
+      (tones[outcome] || []).forEach(function (freq, i) {
+        const osc = audio.createOscillator(); const gain = audio.createGain();
+        osc.frequency.value = freq; osc.connect(gain); gain.connect(audio.destination);
+        const t = audio.currentTime + i * 0.16; gain.gain.setValueAtTime(0.2, t);
+        osc.start(t); osc.stop(t + 0.12);
+      });
+    } catch (e) { /* no audio here */ }
+  }
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.target.id === "scan-form") {
+      const input = scanInput();
+      if (input) { input.value = ""; input.focus(); }
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id === "scan-result") beep(event.target.getAttribute("data-outcome"));
+    if (event.target.classList && event.target.classList.contains("weight-panel")) {
+      const input = scanInput(); if (input) input.focus();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    // A scanner "types" into whatever has focus: if nothing editable has it, send the keys to the scan input.
+    const input = scanInput();
+    if (!input || event.ctrlKey || event.metaKey || event.altKey) return;
+    const active = document.activeElement;
+    if (active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA" || active.tagName === "SELECT")) return;
+    if (event.key.length === 1) input.focus();
+  });
+})();

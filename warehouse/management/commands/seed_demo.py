@@ -1,0 +1,85 @@
+"""Demo data for `make run`: warehouses, one user of each kind, an address. Safe to run again."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Role, User
+from accounts.services import customer_sign_up
+from addresses.services import address_save
+from warehouse.models import Warehouse
+
+DEMO_PASSWORD = "demo12345"
+
+WAREHOUSES = [
+    {
+        "code": "GZ",
+        "name": "Kho Quảng Châu (广州仓)",
+        "kind": Warehouse.Kind.CHINA,
+        "address": "广东省, 广州市, 花都区, 花东镇, 镇京塘村荷塘路1号品拓物流园之自编3号",
+        "postal_code": "510890",
+        "phone": "18922190239",
+    },
+    {
+        "code": "HN",
+        "name": "Kho phân phối Hà Nội",
+        "kind": Warehouse.Kind.VIETNAM,
+        "address": "Số 1 Phạm Văn Đồng, Cầu Giấy, Hà Nội",
+        "phone": "0912345678",
+    },
+    {
+        "code": "SG",
+        "name": "Kho phân phối TP.HCM",
+        "kind": Warehouse.Kind.VIETNAM,
+        "address": "Số 10 Cộng Hòa, Tân Bình, TP. Hồ Chí Minh",
+        "phone": "0987654321",
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo warehouses and one login of each kind (password: demo12345)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        by_code = {}
+        for data in WAREHOUSES:
+            by_code[data["code"]], _ = Warehouse.objects.update_or_create(code=data["code"], defaults=data)
+
+        if not User.objects.filter(username="thubin89x").exists():
+            customer = customer_sign_up(username="thubin89x", password=DEMO_PASSWORD, first_name="Thu Bình")
+            address_save(
+                customer=customer,
+                recipient_name="Nguyễn Thu Bình",
+                phone="0912345678",
+                province="Hà Nội",
+                district="Cầu Giấy",
+                ward="Dịch Vọng",
+                street="Số 12 ngõ 34 Trần Thái Tông",
+            )
+        if not User.objects.filter(username="khachmoi").exists():
+            customer_sign_up(username="khachmoi", password=DEMO_PASSWORD, first_name="Khách Mới")
+
+        staff = [
+            ("khotq", Role.CHINA_STAFF, "GZ", False),
+            ("khohn", Role.VIETNAM_STAFF, "HN", False),
+            ("admin", Role.OPERATIONS, None, True),
+        ]
+        for username, role, wh, superuser in staff:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "role": role,
+                    "warehouse": by_code.get(wh),
+                    "is_staff": superuser,
+                    "is_superuser": superuser,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data ready. Logins (password demo12345): thubin89x, khachmoi, "
+                "khotq (China warehouse), khohn (Hà Nội depot), admin (operations)."
+            )
+        )
