@@ -8,7 +8,7 @@ from accounts.services import customer_sign_up
 from addresses.services import address_save
 from warehouse.models import Warehouse
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo login, never in production
 
 WAREHOUSES = [
     {
