@@ -1,7 +1,8 @@
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from consignments.models import Consignment
@@ -28,14 +29,26 @@ class ScanResult:
     consignment: Consignment | None = None
 
 
+def _lock_code(code: str) -> None:
+    """Serialise everything that matches one tracking code, until the transaction ends.
+
+    A registration committed while a scan of the same code is in flight would otherwise be missed: the
+    scan cannot see the registration yet, and the matching task cannot see the scan's uncommitted parcel.
+    With this lock the later of the two always sees the other's committed rows. (SQLite runs one write
+    transaction at a time, so it needs nothing.)
+    """
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.blake2b(code.encode(), digest_size=8).digest(), "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def _match_locked(*, parcel: Parcel, by) -> tuple[str, Consignment | None]:
-    """Match a parcel whose row lock the caller holds. Returns (outcome, consignment)."""
+    """Match a parcel whose code lock (_lock_code) the caller holds. Returns (outcome, consignment)."""
     existing = Consignment.objects.filter(parcel=parcel).select_related("customer").first()
     if existing is not None:
         return ScanResult.DUPLICATE, existing
-    registrations = list(
-        open_registrations_for_code(code=parcel.tracking_code).select_for_update(of=("self",))[:2]
-    )
+    registrations = list(open_registrations_for_code(code=parcel.tracking_code)[:2])
     if not registrations:
         return ScanResult.UNIDENTIFIED, None
     if len(registrations) > 1:
@@ -65,14 +78,14 @@ def parcel_scan(*, raw_code: str, warehouse, by) -> ScanResult:
     except ValidationError as exc:
         raise DomainError(exc.messages[0], code=exc.code or "invalid") from exc
 
+    _lock_code(code)
     try:
         with transaction.atomic():
             parcel, created = Parcel.objects.get_or_create(
                 tracking_code=code, defaults={"warehouse": warehouse, "scanned_by": by}
             )
-    except IntegrityError:  # another station inserted it a moment ago
+    except IntegrityError:  # only without the code lock (SQLite): another station inserted it just now
         parcel, created = Parcel.objects.get(tracking_code=code), False
-    parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
     if not created:
         Parcel.objects.filter(pk=parcel.pk).update(scan_count=parcel.scan_count + 1)
     outcome, consignment = _match_locked(parcel=parcel, by=by)
@@ -85,7 +98,8 @@ def registration_match(*, tracking_id: int) -> Consignment | None:
     tracking = TrackingNumber.objects.filter(pk=tracking_id, consignment__isnull=True).first()
     if tracking is None:
         return None
-    parcel = Parcel.objects.select_for_update().filter(tracking_code=tracking.code).first()
+    _lock_code(tracking.code)
+    parcel = Parcel.objects.filter(tracking_code=tracking.code).first()
     if parcel is None:
         return None
     outcome, consignment = _match_locked(parcel=parcel, by=None)
@@ -99,9 +113,10 @@ def unidentified_parcels():
 def parcels_rematch() -> int:
     """Try every unidentified parcel again (the scheduled safety net behind the per-registration task)."""
     matched = 0
-    for parcel_id in unidentified_parcels().values_list("pk", flat=True).iterator():
+    for parcel_id, code in unidentified_parcels().values_list("pk", "tracking_code").iterator():
         with transaction.atomic():
-            parcel = Parcel.objects.select_for_update().get(pk=parcel_id)
+            _lock_code(code)
+            parcel = Parcel.objects.get(pk=parcel_id)
             outcome, _consignment = _match_locked(parcel=parcel, by=None)
             matched += outcome == ScanResult.MATCHED
     return matched
