@@ -18,7 +18,7 @@ from tracking.normalize import normalize_tracking_code
 from .forms import DepotScanForm, ScanForm, WeightForm
 from .models import Warehouse
 from .selectors import china_warehouses, vietnam_depots
-from .services import ScanResult, parcel_scan
+from .services import parcel_scan
 
 
 def _station(user, kind) -> Warehouse:
@@ -55,7 +55,6 @@ def scan(request):
         "result": result,
         "error": error,
         "weight_form": WeightForm(),
-        "Outcome": ScanResult,
     }
     if request.htmx:
         return render(request, "warehouse/scan.html#scan_result", context)
