@@ -54,7 +54,7 @@ beat: $(STAMP)
 
 ## make messages: refresh the translation catalogues and compile them
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l vi -l zh_Hans -l en --ignore=.venv --ignore=static --no-obsolete
+	$(PY) manage.py makemessages -l vi -l zh_Hans -l en --ignore=.venv --ignore=static --ignore=bench --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

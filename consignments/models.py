@@ -72,7 +72,9 @@ class Consignment(models.Model):
 class ConsignmentEvent(models.Model):
     """One row per change of a consignment: the customer's timeline and the audit log."""
 
-    consignment = models.ForeignKey(Consignment, on_delete=models.CASCADE, related_name="events")
+    consignment = models.ForeignKey(
+        Consignment, verbose_name=_("consignment"), on_delete=models.CASCADE, related_name="events"
+    )
     old_status = models.CharField(_("from"), max_length=20, choices=ConsignmentStatus.choices, blank=True)
     new_status = models.CharField(_("to"), max_length=20, choices=ConsignmentStatus.choices)
     by = models.ForeignKey(

@@ -12,10 +12,14 @@ class NotificationKind(models.TextChoices):
 class Notification(models.Model):
     """An in-app notification. The text is rendered at display time, in the reader's language."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
     consignment = models.ForeignKey(
-        "consignments.Consignment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "consignments.Consignment",
+        verbose_name=_("consignment"),
+        null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

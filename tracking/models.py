@@ -35,7 +35,7 @@ class TrackingNumber(models.Model):
         related_name="tracking_number",
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("tracking number")
