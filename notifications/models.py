@@ -3,10 +3,13 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tracking.selectors import stale_after_days
+
 
 class NotificationKind(models.TextChoices):
     ARRIVED_CHINA = "arrived_cn", _("Parcel arrived at the China warehouse")
     AWAITING_DELIVERY = "awaiting_delivery", _("Order is awaiting delivery")
+    TRACKING_STALE = "tracking_stale", _("Registered parcel not received for a long time")
 
 
 class Notification(models.Model):
@@ -20,6 +23,14 @@ class Notification(models.Model):
         "consignments.Consignment",
         verbose_name=_("consignment"),
         null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    tracking = models.ForeignKey(
+        "tracking.TrackingNumber",
+        verbose_name=_("tracking number"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -48,6 +59,11 @@ class Notification(models.Model):
                 "tracking": self.consignment.parcel.tracking_code if self.consignment_id else "",
                 "code": code,
             }
+        if self.kind == NotificationKind.TRACKING_STALE and self.tracking_id:
+            return gettext(
+                "Tracking number %(tracking)s was registered %(days)d days ago and has not reached the China "
+                "warehouse yet. Ask your supplier whether it was shipped, and to our address."
+            ) % {"tracking": self.tracking.code, "days": stale_after_days()}
         if self.kind == NotificationKind.AWAITING_DELIVERY:
             return gettext("Order %(code)s is at the Vietnam depot, awaiting delivery (Chờ giao).") % {
                 "code": code

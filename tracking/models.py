@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .normalize import Courier
+
 
 class TrackingStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")  # Đã khởi tạo
@@ -23,6 +25,7 @@ class TrackingNumber(models.Model):
     )
     raw_code = models.CharField(_("as typed"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
+    courier = models.CharField(_("courier"), max_length=8, choices=Courier.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=TrackingStatus.choices, default=TrackingStatus.REGISTERED
     )
@@ -34,7 +37,8 @@ class TrackingNumber(models.Model):
         on_delete=models.SET_NULL,
         related_name="tracking_number",
     )
-    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    stale_notified_at = models.DateTimeField(_("told it is late"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -47,7 +51,58 @@ class TrackingNumber(models.Model):
         indexes = [
             models.Index(fields=["code"]),
             models.Index(fields=["customer", "-created_at", "-id"]),
+            models.Index(fields=["customer", "status", "-created_at", "-id"]),
         ]
 
     def __str__(self):
         return self.code
+
+    @property
+    def is_locked(self) -> bool:
+        """Once the warehouse has the parcel, the registration can no longer change."""
+        return self.status != TrackingStatus.REGISTERED or self.consignment_id is not None
+
+
+class TrackingImport(models.Model):
+    """A spreadsheet of tracking numbers, registered by a Celery task with progress and a result file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Processing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("processed"), default=0)
+    added = models.PositiveIntegerField(_("added"), default=0)
+    already = models.PositiveIntegerField(_("already yours"), default=0)
+    conflicts = models.PositiveIntegerField(_("registered by someone else"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    result_file = models.FileField(_("result file"), upload_to="imports/results/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tracking number import")
+        verbose_name_plural = _("tracking number imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

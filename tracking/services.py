@@ -1,42 +1,210 @@
+import re
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from addresses.selectors import customer_has_address
 from core.errors import DomainError
 
 from .models import TrackingNumber, TrackingStatus
-from .normalize import clean_tracking_code
+from .normalize import clean_tracking_code, recognise_courier
+from .selectors import stale_cutoff
+
+MAX_PASTE_LINES = 5000
+MAX_NOTE_LENGTH = 255
+_QUERY_CHUNK = 900  # stay under SQLite's bound-parameter limit; PostgreSQL does not mind
+_SPLIT = re.compile(r"[\r\n,;\t]+")
 
 
-@transaction.atomic
-def tracking_register(*, customer, raw_code: str, note: str = "") -> TrackingNumber:
-    """Register one supplier tracking number. If the parcel is already here, a task matches it."""
+class Verdict:
+    ADDED = "added"
+    ALREADY = "already"  # this customer registered it before
+    CONFLICT = "conflict"  # added, but another customer registered it too
+    DUPLICATE = "duplicate"  # the same code earlier in this list
+    REFUSED = "refused"
+
+    LABELS = {
+        ADDED: gettext_lazy("Added"),
+        ALREADY: gettext_lazy("Already yours"),
+        CONFLICT: gettext_lazy("Registered by someone else"),
+        DUPLICATE: gettext_lazy("Repeated in this list"),
+        REFUSED: gettext_lazy("Refused"),
+    }
+
+
+@dataclass
+class LineVerdict:
+    line: int
+    raw: str
+    code: str
+    verdict: str
+    message: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(Verdict.LABELS[self.verdict])
+
+    @property
+    def is_good(self) -> bool:
+        return self.verdict in (Verdict.ADDED, Verdict.ALREADY, Verdict.CONFLICT, Verdict.DUPLICATE)
+
+
+def split_pasted(text: str) -> list[str]:
+    """A pasted list → its non-empty entries, split on new lines, commas, semicolons and tabs."""
+    return [part for part in _SPLIT.split(text or "") if part.strip()]
+
+
+def _chunks(items, size=_QUERY_CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _require_address(customer) -> None:
     if not customer_has_address(customer=customer):
         raise DomainError(_("Add a Vietnam delivery address first."), code="no_address")
-    try:
-        code = clean_tracking_code(raw_code)
-    except ValidationError as exc:
-        raise DomainError(exc.messages[0], code=exc.code or "invalid") from exc
-    try:
-        with transaction.atomic():
-            tracking = TrackingNumber.objects.create(
-                customer=customer, code=code, raw_code=raw_code[:200], note=note.strip()[:255]
+
+
+def tracking_register_many(*, customer, entries: list[tuple[str, str]], first_line: int = 1) -> list[LineVerdict]:
+    """Register many (raw code, note) pairs at once; one verdict per entry, in order.
+
+    A bad entry never costs the good ones: each is judged on its own, and every good new code is saved in
+    one transaction. Work is a handful of queries whatever the size (chunked `IN` look-ups, bulk insert).
+    """
+    _require_address(customer)
+    verdicts: list[LineVerdict] = []
+    first_seen: dict[str, int] = {}
+    fresh: dict[str, tuple[str, str]] = {}
+    for offset, (raw, note) in enumerate(entries):
+        line = first_line + offset
+        raw_text = (raw or "").strip()
+        try:
+            code = clean_tracking_code(raw_text)
+        except ValidationError as exc:
+            verdicts.append(LineVerdict(line, raw_text[:100], "", Verdict.REFUSED, exc.messages[0]))
+            continue
+        if code in first_seen:
+            verdicts.append(
+                LineVerdict(line, raw_text[:100], code, Verdict.DUPLICATE,
+                            _("Same code as line %(line)d.") % {"line": first_seen[code]})
             )
-    except IntegrityError as exc:
-        raise DomainError(
-            _("You have already registered %(code)s.") % {"code": code}, code="duplicate"
-        ) from exc
+            continue
+        first_seen[code] = line
+        fresh[code] = (raw_text[:200], (note or "").strip()[:MAX_NOTE_LENGTH])
+        verdicts.append(LineVerdict(line, raw_text[:100], code, Verdict.ADDED))
 
-    from warehouse.tasks import match_registration
+    codes = list(fresh)
+    mine, others = set(), set()
+    for chunk in _chunks(codes):
+        for owner_id, code in TrackingNumber.objects.filter(code__in=chunk).values_list("customer_id", "code"):
+            (mine if owner_id == customer.pk else others).add(code)
 
-    transaction.on_commit(lambda: match_registration.delay(tracking.pk))
+    new_rows = [
+        TrackingNumber(
+            customer=customer, code=code, raw_code=raw, note=note, courier=recognise_courier(code) or ""
+        )
+        for code, (raw, note) in fresh.items()
+        if code not in mine
+    ]
+    with transaction.atomic():
+        # ignore_conflicts: the same customer pasting the same list twice at once ends with one row each.
+        TrackingNumber.objects.bulk_create(new_rows, batch_size=1000, ignore_conflicts=True)
+        new_codes = [row.code for row in new_rows]
+        if new_codes:
+            from warehouse.tasks import match_codes
+
+            for chunk in _chunks(new_codes, 1000):
+                transaction.on_commit(lambda chunk=chunk: match_codes.delay(chunk))
+
+    for v in verdicts:
+        if v.verdict != Verdict.ADDED:
+            continue
+        if v.code in mine:
+            v.verdict, v.message = Verdict.ALREADY, _("You registered this code before.")
+        elif v.code in others:
+            v.verdict = Verdict.CONFLICT
+            v.message = _(
+                "Another customer registered this code too. It is kept; when the parcel arrives, the customer "
+                "code on its label decides whose it is."
+            )
+    return verdicts
+
+
+def tracking_register(*, customer, raw_code: str, note: str = "") -> TrackingNumber:
+    """Register one supplier tracking number. If the parcel is already here, a task matches it."""
+    (verdict,) = tracking_register_many(customer=customer, entries=[(raw_code, note)])
+    if verdict.verdict == Verdict.REFUSED:
+        raise DomainError(verdict.message, code="refused")
+    if verdict.verdict == Verdict.ALREADY:
+        raise DomainError(_("You have already registered %(code)s.") % {"code": verdict.code}, code="duplicate")
+    tracking = TrackingNumber.objects.get(customer=customer, code=verdict.code)
+    tracking.conflict = verdict.verdict == Verdict.CONFLICT
     return tracking
 
 
+def tracking_register_pasted(*, customer, text: str) -> tuple[list[LineVerdict], str]:
+    """A pasted list: the first MAX_PASTE_LINES entries are registered; the rest is handed back untouched."""
+    entries = split_pasted(text)
+    if not entries:
+        raise DomainError(_("Paste at least one tracking number, one per line."), code="empty")
+    taken, rest = entries[:MAX_PASTE_LINES], entries[MAX_PASTE_LINES:]
+    verdicts = tracking_register_many(customer=customer, entries=[(raw, "") for raw in taken])
+    return verdicts, "\n".join(rest)
+
+
+def _locked_for_change(*, customer, pk) -> TrackingNumber:
+    tracking = TrackingNumber.objects.select_for_update().filter(pk=pk, customer=customer).first()
+    if tracking is None:
+        raise DomainError(_("This tracking number does not exist."), code="not_found")
+    if tracking.is_locked:
+        raise DomainError(
+            _("The warehouse has received %(code)s: it can no longer be changed.") % {"code": tracking.code},
+            code="locked",
+        )
+    return tracking
+
+
+@transaction.atomic
+def tracking_update_note(*, customer, pk: int, note: str) -> TrackingNumber:
+    tracking = _locked_for_change(customer=customer, pk=pk)
+    tracking.note = (note or "").strip()[:MAX_NOTE_LENGTH]
+    tracking.save(update_fields=["note", "updated_at"])
+    return tracking
+
+
+@transaction.atomic
+def tracking_cancel(*, customer, pk: int) -> str:
+    """Withdraw a registration before the parcel arrives. Returns the code."""
+    tracking = _locked_for_change(customer=customer, pk=pk)
+    code = tracking.code
+    tracking.delete()
+    return code
+
+
 def tracking_mark_matched(*, tracking: TrackingNumber, consignment) -> None:
-    TrackingNumber.objects.filter(pk=tracking.pk).update(
-        status=TrackingStatus.MATCHED, consignment=consignment
-    )
+    TrackingNumber.objects.filter(pk=tracking.pk).update(status=TrackingStatus.MATCHED, consignment=consignment)
     tracking.status = TrackingStatus.MATCHED
     tracking.consignment = consignment
+
+
+def trackings_notify_stale(*, now=None) -> int:
+    """Tell each customer, once per code, that a registered parcel has not reached the warehouse in N days."""
+    from notifications.models import NotificationKind
+    from notifications.services import notification_send
+
+    now = now or timezone.now()
+    cutoff = stale_cutoff(now)
+    told = 0
+    candidates = TrackingNumber.objects.filter(
+        status=TrackingStatus.REGISTERED, created_at__lt=cutoff, stale_notified_at__isnull=True
+    ).values_list("pk", "customer_id")
+    for pk, customer_id in candidates.iterator(chunk_size=2000):
+        with transaction.atomic():
+            # compare-and-set: two runs at once tell the customer once
+            if TrackingNumber.objects.filter(pk=pk, stale_notified_at__isnull=True).update(stale_notified_at=now):
+                notification_send(user_id=customer_id, kind=NotificationKind.TRACKING_STALE, tracking_id=pk)
+                told += 1
+    return told

@@ -29,6 +29,18 @@ class ScanResult:
     consignment: Consignment | None = None
 
 
+def _code_key(code: str) -> int:
+    return int.from_bytes(hashlib.blake2b(code.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _lock_codes(codes) -> None:
+    """_lock_code for many codes in one statement, in a fixed order so that two callers never deadlock."""
+    if connection.vendor == "postgresql" and codes:
+        keys = sorted({_code_key(code) for code in codes})
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k", [keys])
+
+
 def _lock_code(code: str) -> None:
     """Serialise everything that matches one tracking code, until the transaction ends.
 
@@ -38,9 +50,8 @@ def _lock_code(code: str) -> None:
     transaction at a time, so it needs nothing.)
     """
     if connection.vendor == "postgresql":
-        key = int.from_bytes(hashlib.blake2b(code.encode(), digest_size=8).digest(), "big", signed=True)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_code_key(code)])
 
 
 def _match_locked(*, parcel: Parcel, by) -> tuple[str, Consignment | None]:
@@ -93,17 +104,25 @@ def parcel_scan(*, raw_code: str, warehouse, by) -> ScanResult:
 
 
 @transaction.atomic
+def codes_match(*, codes: list[str]) -> list[Consignment]:
+    """Codes were just registered: match those whose parcels are already here and still unmatched."""
+    _lock_codes(codes)
+    parcels = Parcel.objects.filter(tracking_code__in=codes, consignment__isnull=True)
+    created = []
+    for parcel in parcels:
+        outcome, consignment = _match_locked(parcel=parcel, by=None)
+        if outcome == ScanResult.MATCHED:
+            created.append(consignment)
+    return created
+
+
 def registration_match(*, tracking_id: int) -> Consignment | None:
-    """A customer registered a code: if its parcel is already here and unmatched, create the order now."""
-    tracking = TrackingNumber.objects.filter(pk=tracking_id, consignment__isnull=True).first()
-    if tracking is None:
+    """One registration: if its parcel is already here and unmatched, create the order now."""
+    code = TrackingNumber.objects.filter(pk=tracking_id).values_list("code", flat=True).first()
+    if code is None:
         return None
-    _lock_code(tracking.code)
-    parcel = Parcel.objects.filter(tracking_code=tracking.code).first()
-    if parcel is None:
-        return None
-    outcome, consignment = _match_locked(parcel=parcel, by=None)
-    return consignment if outcome == ScanResult.MATCHED else None
+    created = codes_match(codes=[code])
+    return created[0] if created else None
 
 
 def unidentified_parcels():

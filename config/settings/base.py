@@ -110,6 +110,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "notify-stale-registrations": {
+        "task": "tracking.tasks.notify_stale_registrations",
+        "schedule": 60 * 60,
+    },
     "rematch-unidentified-parcels": {
         "task": "warehouse.tasks.rematch_unidentified_parcels",
         "schedule": 15 * 60,
@@ -118,6 +122,11 @@ CELERY_BEAT_SCHEDULE = {
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@kygui.local")
+
+# A registered tracking number not received after this many days is flagged and its owner told once.
+TRACKING_STALE_DAYS = env.int("TRACKING_STALE_DAYS", default=7)
+# Volumetric weight = L × W × H (cm) / divisor.
+VOLUMETRIC_DIVISOR = env.int("VOLUMETRIC_DIVISOR", default=6000)
 
 # The brand mark written on every parcel label, before the username and the customer code.
 BRAND_MARK = env("BRAND_MARK", default="123PO")

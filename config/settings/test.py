@@ -1,12 +1,20 @@
+import tempfile
+from pathlib import Path
+
+from config.env import env
+
 from .base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Unit tests run tasks in-process; the browser journey switches to a real worker (tests/conftest.py).
-CELERY_TASK_ALWAYS_EAGER = True
+# Unit tests run tasks in-process. The browser journey starts a real worker with these settings and
+# CELERY_TASK_ALWAYS_EAGER=false, on the broker base.py takes from REDIS_URL (tests/conftest.py).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# Files on disk (not in memory): a real Celery worker in another process reads the uploads.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / "kygui-test-media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
