@@ -23,3 +23,4 @@ def _role_required(check):
 customer_required = _role_required(lambda u: u.is_customer)
 china_staff_required = _role_required(lambda u: u.is_china_staff)
 vietnam_staff_required = _role_required(lambda u: u.is_vietnam_staff)
+operations_required = _role_required(lambda u: u.role == "ops")

@@ -3,6 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 
+from .models import TrackingStatus
+from .normalize import Courier
+from .selectors import STALE
+
 
 class TrackingRegisterForm(StyledFormMixin, forms.Form):
     code = forms.CharField(
@@ -22,4 +26,48 @@ class TrackingRegisterForm(StyledFormMixin, forms.Form):
         max_length=255,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 3 pairs of shoes")}),
+    )
+
+
+class TrackingPasteForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Tracking numbers"),
+        help_text=_("One per line, or separated by commas, semicolons or tabs. Up to 5,000 at a time."),
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "autocapitalize": "characters"}),
+    )
+
+
+class TrackingNoteForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(label=_("Note (what is inside, how many)"), max_length=255, required=False)
+
+
+class TrackingImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_(
+            "Up to 100,000 rows. A column of tracking numbers (header “Mã vận đơn” or the first column) and an "
+            "optional note column (“Ghi chú”)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
+class TrackingFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": _("Part of a code"), "type": "search"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All statuses")),
+            *TrackingStatus.choices,
+            (STALE, _("Not received for a long time")),
+        ],
+    )
+    courier = forms.ChoiceField(
+        label=_("Courier"), required=False, choices=[("", _("All couriers")), *Courier.choices]
     )

@@ -77,7 +77,7 @@ def _fold(raw: str) -> str:
 
 
 def _strip_prefixes(text: str) -> str:
-    for _ in range(4):  # "中通快递 运单号: 7812…" has two; stop when nothing more comes off
+    for _round in range(4):  # "中通快递 运单号: 7812…" has two; stop when nothing more comes off
         before = text
         for pattern in (_LABEL, _CHINESE_COURIER, _LATIN_COURIER):
             stripped = pattern.sub("", text, count=1).lstrip()

@@ -1,16 +1,10 @@
 from django.conf import settings
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from .models import TrackingNumber
+from .models import TrackingImport, TrackingNumber, TrackingStatus
 
-
-def tracking_numbers_for(*, customer):
-    return TrackingNumber.objects.filter(customer=customer).select_related("consignment")
-
-
-def open_registrations_for_code(*, code: str):
-    """Registrations of this code that no consignment has taken yet."""
-    return TrackingNumber.objects.filter(code=code, consignment__isnull=True).select_related("customer")
+STALE = "stale"  # a list filter beside the statuses: registered long ago, not received (lâu nhận)
 
 
 def stale_after_days() -> int:
@@ -20,3 +14,42 @@ def stale_after_days() -> int:
 
 def stale_cutoff(now=None):
     return (now or timezone.now()) - timezone.timedelta(days=stale_after_days())
+
+
+def tracking_numbers_for(*, customer):
+    return TrackingNumber.objects.filter(customer=customer).select_related("consignment")
+
+
+def tracking_numbers_filtered(*, customer, status: str = "", courier: str = "", q: str = ""):
+    """The customer's list with its filters. Rows carry `is_conflict` (someone else registered the code too)."""
+    qs = tracking_numbers_for(customer=customer)
+    if status == STALE:
+        qs = qs.filter(status=TrackingStatus.REGISTERED, created_at__lt=stale_cutoff())
+    elif status in TrackingStatus.values:
+        qs = qs.filter(status=status)
+    if courier:
+        qs = qs.filter(courier=courier)
+    if q:
+        qs = qs.filter(code__contains=q)
+    others = TrackingNumber.objects.filter(code=OuterRef("code")).exclude(customer=OuterRef("customer"))
+    return qs.annotate(is_conflict=Exists(others))
+
+
+def open_registrations_for_code(*, code: str):
+    """Registrations of this code that no consignment has taken yet."""
+    return TrackingNumber.objects.filter(code=code, consignment__isnull=True).select_related("customer")
+
+
+def tracking_imports_for(*, customer):
+    return TrackingImport.objects.filter(customer=customer)
+
+
+def conflicted_codes():
+    """Codes registered by more than one customer and not matched yet: operations decide."""
+    return (
+        TrackingNumber.objects.filter(consignment__isnull=True)
+        .values("code")
+        .annotate(customers=Count("customer", distinct=True))
+        .filter(customers__gt=1)
+        .order_by("code")
+    )

@@ -68,7 +68,9 @@ def _require_address(customer) -> None:
         raise DomainError(_("Add a Vietnam delivery address first."), code="no_address")
 
 
-def tracking_register_many(*, customer, entries: list[tuple[str, str]], first_line: int = 1) -> list[LineVerdict]:
+def tracking_register_many(
+    *, customer, entries: list[tuple[str, str]], first_line: int = 1
+) -> list[LineVerdict]:
     """Register many (raw code, note) pairs at once; one verdict per entry, in order.
 
     A bad entry never costs the good ones: each is judged on its own, and every good new code is saved in
@@ -88,8 +90,13 @@ def tracking_register_many(*, customer, entries: list[tuple[str, str]], first_li
             continue
         if code in first_seen:
             verdicts.append(
-                LineVerdict(line, raw_text[:100], code, Verdict.DUPLICATE,
-                            _("Same code as line %(line)d.") % {"line": first_seen[code]})
+                LineVerdict(
+                    line,
+                    raw_text[:100],
+                    code,
+                    Verdict.DUPLICATE,
+                    _("Same code as line %(line)d.") % {"line": first_seen[code]},
+                )
             )
             continue
         first_seen[code] = line
@@ -99,7 +106,9 @@ def tracking_register_many(*, customer, entries: list[tuple[str, str]], first_li
     codes = list(fresh)
     mine, others = set(), set()
     for chunk in _chunks(codes):
-        for owner_id, code in TrackingNumber.objects.filter(code__in=chunk).values_list("customer_id", "code"):
+        for owner_id, code in TrackingNumber.objects.filter(code__in=chunk).values_list(
+            "customer_id", "code"
+        ):
             (mine if owner_id == customer.pk else others).add(code)
 
     new_rows = [
@@ -139,7 +148,9 @@ def tracking_register(*, customer, raw_code: str, note: str = "") -> TrackingNum
     if verdict.verdict == Verdict.REFUSED:
         raise DomainError(verdict.message, code="refused")
     if verdict.verdict == Verdict.ALREADY:
-        raise DomainError(_("You have already registered %(code)s.") % {"code": verdict.code}, code="duplicate")
+        raise DomainError(
+            _("You have already registered %(code)s.") % {"code": verdict.code}, code="duplicate"
+        )
     tracking = TrackingNumber.objects.get(customer=customer, code=verdict.code)
     tracking.conflict = verdict.verdict == Verdict.CONFLICT
     return tracking
@@ -185,7 +196,9 @@ def tracking_cancel(*, customer, pk: int) -> str:
 
 
 def tracking_mark_matched(*, tracking: TrackingNumber, consignment) -> None:
-    TrackingNumber.objects.filter(pk=tracking.pk).update(status=TrackingStatus.MATCHED, consignment=consignment)
+    TrackingNumber.objects.filter(pk=tracking.pk).update(
+        status=TrackingStatus.MATCHED, consignment=consignment
+    )
     tracking.status = TrackingStatus.MATCHED
     tracking.consignment = consignment
 
@@ -204,7 +217,28 @@ def trackings_notify_stale(*, now=None) -> int:
     for pk, customer_id in candidates.iterator(chunk_size=2000):
         with transaction.atomic():
             # compare-and-set: two runs at once tell the customer once
-            if TrackingNumber.objects.filter(pk=pk, stale_notified_at__isnull=True).update(stale_notified_at=now):
+            if TrackingNumber.objects.filter(pk=pk, stale_notified_at__isnull=True).update(
+                stale_notified_at=now
+            ):
                 notification_send(user_id=customer_id, kind=NotificationKind.TRACKING_STALE, tracking_id=pk)
                 told += 1
     return told
+
+
+@transaction.atomic
+def tracking_conflict_resolve(*, code: str, keep_id: int, by) -> TrackingNumber:
+    """Operations decide a conflicted code (by the customer code on the label): one registration stays, the
+    others are withdrawn, and if the parcel is already here it is matched to the one that stays."""
+    from warehouse.services import codes_match
+
+    registrations = list(
+        TrackingNumber.objects.select_for_update().filter(code=code, consignment__isnull=True)
+    )
+    keep = next((t for t in registrations if t.pk == keep_id), None)
+    if keep is None:
+        raise DomainError(_("This registration is no longer open; reload the page."), code="stale")
+    TrackingNumber.objects.filter(pk__in=[t.pk for t in registrations if t.pk != keep.pk]).delete()
+    TrackingNumber.objects.filter(pk=keep.pk).update(status=TrackingStatus.REGISTERED)
+    codes_match(codes=[code])
+    keep.refresh_from_db()
+    return keep

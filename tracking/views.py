@@ -1,30 +1,68 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import customer_required
 from addresses.selectors import customer_has_address
 from core.errors import DomainError
 
-from .forms import TrackingRegisterForm
-from .selectors import tracking_numbers_for
-from .services import tracking_register
+from .forms import (
+    TrackingFilterForm,
+    TrackingImportForm,
+    TrackingNoteForm,
+    TrackingPasteForm,
+    TrackingRegisterForm,
+)
+from .models import TrackingImport, TrackingNumber
+from .normalize import normalize_tracking_code
+from .selectors import stale_cutoff, tracking_imports_for, tracking_numbers_filtered
+from .services import (
+    MAX_PASTE_LINES,
+    Verdict,
+    tracking_cancel,
+    tracking_register,
+    tracking_register_pasted,
+    tracking_update_note,
+)
+
+PAGE_SIZE = 50
+
+
+def _address_first(request):
+    """Tracking numbers need a delivery address: send the customer to add one, and say why."""
+    if customer_has_address(customer=request.user):
+        return None
+    messages.warning(
+        request,
+        _(
+            "Before registering tracking numbers, add a Vietnam delivery address: we need to know where your goods go."
+        ),
+    )
+    return redirect(f"{reverse('addresses:create')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _filters(request):
+    form = TrackingFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, {
+        "status": data.get("status", ""),
+        "courier": data.get("courier", ""),
+        "q": normalize_tracking_code(data.get("q", "")),
+    }
 
 
 @customer_required
 def tracking_list(request):
-    """The customer's tracking numbers, and the form to register another."""
-    if not customer_has_address(customer=request.user):
-        messages.warning(
-            request,
-            _(
-                "Before registering tracking numbers, add a Vietnam delivery address: we need to know where your "
-                "goods go."
-            ),
-        )
-        return redirect(f"{reverse('addresses:create')}?next={reverse('tracking:list')}")
+    """The customer's tracking numbers (filter, search, pages), and the form to register one more."""
+    if response := _address_first(request):
+        return response
     form = TrackingRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -35,11 +73,163 @@ def tracking_list(request):
             form.add_error("code", exc.message)
         else:
             messages.success(request, _("Tracking number %(code)s registered.") % {"code": tracking.code})
+            if tracking.conflict:
+                messages.warning(
+                    request,
+                    _(
+                        "Another customer registered %(code)s too. When the parcel arrives, the customer code on "
+                        "its label decides whose it is: make sure your supplier writes it."
+                    )
+                    % {"code": tracking.code},
+                )
             if not request.htmx:
                 return redirect("tracking:list")
             form = TrackingRegisterForm()
-    page = Paginator(tracking_numbers_for(customer=request.user), 50).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page}
+    filter_form, filters = _filters(request)
+    page = Paginator(tracking_numbers_filtered(customer=request.user, **filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "filter_form": filter_form,
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "stale_cutoff": stale_cutoff(),
+    }
     if request.htmx:
         return render(request, "tracking/list.html#content", context)
     return render(request, "tracking/list.html", context)
+
+
+@customer_required
+def tracking_paste(request):
+    """Paste a list: every line gets a verdict, and the good lines are kept whatever the bad ones."""
+    if response := _address_first(request):
+        return response
+    form = TrackingPasteForm(request.POST or None)
+    verdicts = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            verdicts, rest = tracking_register_pasted(customer=request.user, text=form.cleaned_data["text"])
+        except DomainError as exc:
+            form.add_error("text", exc.message)
+        else:
+            # What was not processed goes back into the box; what was is not lost.
+            form = TrackingPasteForm(initial={"text": rest})
+            if rest:
+                messages.warning(
+                    request,
+                    _(
+                        "Only %(max)s lines are taken at a time: the first %(max)s were processed, and the remaining "
+                        "%(rest)s are back in the box. Submit again, or upload a spreadsheet."
+                    )
+                    % {"max": f"{MAX_PASTE_LINES:,}", "rest": f"{rest.count(chr(10)) + 1:,}"},
+                )
+    context = {"form": form, "verdicts": verdicts}
+    if verdicts is not None:
+        counts = dict.fromkeys(Verdict.LABELS, 0)
+        for v in verdicts:
+            counts[v.verdict] += 1
+        context.update(
+            counts=[(key, Verdict.LABELS[key], counts[key]) for key in Verdict.LABELS],
+            problems=[v for v in verdicts if v.verdict != Verdict.ADDED],
+            added=[v for v in verdicts if v.verdict == Verdict.ADDED],
+        )
+    return render(request, "tracking/paste.html", context)
+
+
+def _tracking_for(request, pk) -> TrackingNumber:
+    return get_object_or_404(
+        TrackingNumber.objects.select_related("consignment"), pk=pk, customer=request.user
+    )
+
+
+@customer_required
+def tracking_edit(request, pk):
+    """Change the note, or cancel the registration, until the warehouse receives the parcel."""
+    tracking = _tracking_for(request, pk)
+    form = TrackingNoteForm(request.POST or None, initial={"note": tracking.note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            tracking_update_note(customer=request.user, pk=tracking.pk, note=form.cleaned_data["note"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Note saved for %(code)s.") % {"code": tracking.code})
+        return redirect("tracking:list")
+    return render(request, "tracking/edit.html", {"tracking": tracking, "form": form})
+
+
+@customer_required
+@require_POST
+def tracking_cancel_view(request, pk):
+    tracking = _tracking_for(request, pk)
+    try:
+        code = tracking_cancel(customer=request.user, pk=tracking.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Registration of %(code)s cancelled.") % {"code": code})
+    return redirect("tracking:list")
+
+
+@customer_required
+def tracking_export(request):
+    """The filtered list as an Excel file."""
+    from .imports import export_tracking_xlsx
+
+    _form, filters = _filters(request)
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="ma-van-don-{stamp}.xlsx"'
+    export_tracking_xlsx(tracking_numbers_filtered(customer=request.user, **filters), response)
+    return response
+
+
+# --- Spreadsheet imports -----------------------------------------------------------------------------------
+
+
+@customer_required
+def import_create(request):
+    if response := _address_first(request):
+        return response
+    form = TrackingImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        from .imports import import_start
+
+        try:
+            imp = import_start(customer=request.user, uploaded_file=form.cleaned_data["file"])
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("tracking:import_detail", pk=imp.pk)
+    return render(
+        request,
+        "tracking/import.html",
+        {"form": form, "imports": tracking_imports_for(customer=request.user)[:10]},
+    )
+
+
+def _import_for(request, pk) -> TrackingImport:
+    return get_object_or_404(TrackingImport, pk=pk, customer=request.user)
+
+
+@customer_required
+def import_detail(request, pk):
+    """The import's progress; htmx polls the progress partial until it is finished."""
+    context = {"imp": _import_for(request, pk)}
+    if request.htmx:
+        return render(request, "tracking/import_detail.html#progress", context)
+    return render(request, "tracking/import_detail.html", context)
+
+
+@customer_required
+def import_result(request, pk):
+    imp = _import_for(request, pk)
+    if not imp.result_file:
+        raise Http404
+    stem = imp.original_name.rsplit(".", 1)[0]
+    return FileResponse(imp.result_file.open("rb"), as_attachment=True, filename=f"{stem}-ket-qua.xlsx")

@@ -8,4 +8,5 @@ urlpatterns = [
     path("cn/consignments/<int:pk>/weight/", views.consignment_weigh, name="weigh"),
     path("cn/dispatch/", views.dispatch, name="dispatch"),
     path("vn/", views.depot, name="depot"),
+    path("ops/conflicts/", views.conflicts, name="conflicts"),
 ]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import china_staff_required, vietnam_staff_required
+from accounts.decorators import china_staff_required, operations_required, vietnam_staff_required
 from consignments.models import Consignment, ConsignmentStatus
 from consignments.selectors import (
     consignments_at_china_warehouse,
@@ -168,3 +168,34 @@ def depot(request):
             "ConsignmentStatus": ConsignmentStatus,
         },
     )
+
+
+# --- Operations ------------------------------------------------------------------------------------------
+
+
+@operations_required
+def conflicts(request):
+    """Codes registered by several customers: operations keep the one whose customer code is on the label."""
+    from tracking.selectors import conflicted_codes, open_registrations_for_code
+    from tracking.services import tracking_conflict_resolve
+
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        keep = request.POST.get("keep", "")
+        if keep.isdigit():
+            try:
+                kept = tracking_conflict_resolve(code=code, keep_id=int(keep), by=request.user)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(code)s now belongs to %(customer)s.")
+                    % {"code": code, "customer": kept.customer.username},
+                )
+        return redirect("warehouse:conflicts")
+    rows = [
+        (row["code"], list(open_registrations_for_code(code=row["code"]).order_by("created_at")))
+        for row in conflicted_codes()[:200]
+    ]
+    return render(request, "warehouse/conflicts.html", {"rows": rows})

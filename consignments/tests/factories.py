@@ -8,6 +8,7 @@ class ConsignmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Consignment
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"KG{n:08d}")
     customer = factory.SubFactory("accounts.tests.factories.CustomerFactory")
