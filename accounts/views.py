@@ -31,11 +31,14 @@ def signup(request):
         except IntegrityError:
             form.add_error("username", _("This username is already taken."))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.UserWithWarehouseBackend")
             messages.success(
                 request,
-                _("Welcome! Your customer code is %(code)s. Add a Vietnam delivery address to start.")
-                % {"code": user.customer_code},
+                _(
+                    "Welcome! Your customer code is %(code)s. Suppliers must write “%(mark)s” on every parcel. "
+                    "Now add a Vietnam delivery address to start."
+                )
+                % {"code": user.customer_code, "mark": user.label_mark},
             )
             return redirect("addresses:create")
     return render(request, "accounts/signup.html", {"form": form})

@@ -48,7 +48,12 @@ def _address_form(request, address):
     return render(
         request,
         "addresses/form.html",
-        {"form": form, "address": address, "next": request.GET.get("next", "")},
+        {
+            "form": form,
+            "address": address,
+            "next": request.GET.get("next", ""),
+            "has_default": addresses_for(customer=request.user).filter(is_default=True).exists(),
+        },
     )
 
 

@@ -1,6 +1,4 @@
-import secrets
-
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -12,36 +10,29 @@ from .models import TRANSITIONS, Consignment, ConsignmentEvent, ConsignmentStatu
 MAX_WEIGHT_G = 500_000  # 500 kg: a single parcel heavier than this is a typo
 
 
-def consignment_code_generate() -> str:
-    return "KG" + "".join(secrets.choice("0123456789") for _ in range(8))
+def consignment_code_for(parcel) -> str:
+    """The order code, from its parcel's id: unique because a parcel has one consignment, and free (no
+    look-up, no retry) on the scan station's hot path. E.g. KG00012345."""
+    return f"KG{parcel.pk:08d}"
 
 
 def consignment_create_for_parcel(*, parcel, customer, tracking=None, by=None, note: str = "") -> Consignment:
-    """Create the order for a matched parcel. The caller holds the parcel's row lock.
+    """Create the order for a matched parcel. The caller holds the parcel's code lock.
 
     The one-to-one on parcel makes a second consignment for the same parcel impossible.
     """
-    for _attempt in range(10):
-        try:
-            with transaction.atomic():
-                consignment = Consignment.objects.create(
-                    code=consignment_code_generate(),
-                    customer=customer,
-                    parcel=parcel,
-                    current_warehouse=parcel.warehouse,
-                )
-            break
-        except IntegrityError:
-            if Consignment.objects.filter(parcel=parcel).exists():
-                raise
-    else:  # pragma: no cover - ten colliding random codes in a row
-        raise RuntimeError("Could not find a free consignment code")
+    consignment = Consignment.objects.create(
+        code=consignment_code_for(parcel),
+        customer=customer,
+        parcel=parcel,
+        current_warehouse_id=parcel.warehouse_id,
+    )
     ConsignmentEvent.objects.create(
         consignment=consignment,
         old_status="",
         new_status=consignment.status,
         by=by,
-        warehouse=parcel.warehouse,
+        warehouse_id=parcel.warehouse_id,
         note=note,
     )
     if tracking is not None:

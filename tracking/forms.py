@@ -53,6 +53,8 @@ class TrackingImportForm(StyledFormMixin, forms.Form):
 
 
 class TrackingFilterForm(StyledFormMixin, forms.Form):
+    label_suffix = ""
+
     q = forms.CharField(
         label=_("Search"),
         required=False,

@@ -95,11 +95,12 @@ def normalize_tracking_code(raw: str) -> str:
     to the front ("Z TO123…"), so the steps repeat until nothing changes; each only removes characters.
     """
     text = _fold(raw)
-    while True:
-        step = _NOISE.sub("", _strip_prefixes(text))
+    for _round in range(10):  # removing a space can also let NFKC compose what it split ("E ̈" → "Ë")
+        step = _fold(_NOISE.sub("", _strip_prefixes(text)))
         if step == text:
-            return text
+            break
         text = step
+    return text
 
 
 class Courier(models.TextChoices):

@@ -9,7 +9,7 @@ from core.forms import StyledFormMixin
 class ScanForm(StyledFormMixin, forms.Form):
     code = forms.CharField(
         label=_("Scan or type the tracking number"),
-        max_length=10_000,  # the service refuses long scans with its own message
+        # no max_length: the service refuses long scans with its own message
         widget=forms.TextInput(
             attrs={
                 "autofocus": True,

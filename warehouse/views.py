@@ -21,15 +21,16 @@ from .selectors import china_warehouses, vietnam_depots
 from .services import parcel_scan
 
 
-def _station(user, kind) -> Warehouse:
+def _station(user, kind) -> Warehouse | None:
     """The warehouse this staff member works at (operations: the first active one of that kind)."""
     if user.warehouse_id and user.warehouse.kind == kind:
         return user.warehouse
     qs = china_warehouses() if kind == Warehouse.Kind.CHINA else vietnam_depots()
-    station = qs.first()
-    if station is None:
-        raise DomainError(_("No warehouse is configured yet: ask operations to add one in the admin."))
-    return station
+    return qs.first()
+
+
+def _no_station(request):
+    return render(request, "warehouse/no_station.html", status=503)
 
 
 # --- China warehouse -------------------------------------------------------------------------------------
@@ -39,6 +40,8 @@ def _station(user, kind) -> Warehouse:
 def scan(request):
     """The scan station. A barcode scanner types the code and presses Enter; htmx swaps the result in."""
     station = _station(request.user, Warehouse.Kind.CHINA)
+    if station is None:
+        return _no_station(request)
     form = ScanForm(request.POST or None)
     result, error = None, None
     if request.method == "POST":
@@ -65,6 +68,8 @@ def scan(request):
 @require_POST
 def consignment_weigh(request, pk):
     station = _station(request.user, Warehouse.Kind.CHINA)
+    if station is None:
+        return _no_station(request)
     consignment = get_object_or_404(
         Consignment.objects.select_related("customer", "parcel"), pk=pk, current_warehouse=station
     )
@@ -91,6 +96,8 @@ def consignment_weigh(request, pk):
 def dispatch(request):
     """Orders at this warehouse; select several and mark them departed for Vietnam."""
     station = _station(request.user, Warehouse.Kind.CHINA)
+    if station is None:
+        return _no_station(request)
     if request.method == "POST":
         ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
         chosen = consignments_at_china_warehouse(warehouse=station).filter(pk__in=ids)
@@ -120,6 +127,8 @@ def dispatch(request):
 def depot(request):
     """Arrived orders: scan one, or select several, and mark them Chờ giao (awaiting delivery)."""
     station = _station(request.user, Warehouse.Kind.VIETNAM)
+    if station is None:
+        return _no_station(request)
     if request.method == "POST":
         if "code" in request.POST:
             form = DepotScanForm(request.POST)

@@ -55,6 +55,17 @@
       if (input) { input.value = ""; input.focus(); }
     }
   });
+  // The last scans of this station survive a reload or a language switch: kept in this browser.
+  const recent = document.getElementById("recent-scans");
+  const recentKey = recent ? "recent-scans:" + recent.getAttribute("data-station") : null;
+  if (recent) {
+    try { recent.innerHTML = localStorage.getItem(recentKey) || ""; } catch (e) { /* storage disabled */ }
+  }
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (!recent || event.detail.target !== recent) return;
+    while (recent.children.length > 30) recent.removeChild(recent.lastElementChild);
+    try { localStorage.setItem(recentKey, recent.innerHTML); } catch (e) { /* storage full or disabled */ }
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.target.id === "scan-result") beep(event.target.getAttribute("data-outcome"));
     if (event.target.classList && event.target.classList.contains("weight-panel")) {
