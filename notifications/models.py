@@ -16,13 +16,19 @@ class Notification(models.Model):
     """An in-app notification. The text is rendered at display time, in the reader's language."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
     consignment = models.ForeignKey(
         "consignments.Consignment",
         verbose_name=_("consignment"),
-        null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     tracking = models.ForeignKey(
         "tracking.TrackingNumber",

@@ -8,7 +8,9 @@ def notify_stale_registrations():
     return trackings_notify_stale()
 
 
-@shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=10, soft_time_limit=600, time_limit=900)
+@shared_task(
+    bind=True, acks_late=True, max_retries=3, default_retry_delay=10, soft_time_limit=600, time_limit=900
+)
 def run_import(self, import_id: int):
     """Register every row of an uploaded spreadsheet, with progress, and write the result file."""
     from .imports import import_run
