@@ -7,7 +7,7 @@ class EventInline(admin.TabularInline):
     model = ConsignmentEvent
     extra = 0
     can_delete = False
-    readonly_fields = ("old_status", "new_status", "by", "at", "warehouse", "weight_g", "note")
+    readonly_fields = ("kind", "old_status", "new_status", "by", "at", "warehouse", "data", "note")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -45,7 +45,21 @@ class Consignment(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ConsignmentStatus.choices, default=ConsignmentStatus.CN_RECEIVED
     )
+    # Measured at the China warehouse. Lengths in millimetres, weights in grams.
     weight_g = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    length_mm = models.PositiveIntegerField(_("length (mm)"), null=True, blank=True)
+    width_mm = models.PositiveIntegerField(_("width (mm)"), null=True, blank=True)
+    height_mm = models.PositiveIntegerField(_("height (mm)"), null=True, blank=True)
+    volumetric_divisor = models.PositiveIntegerField(_("volumetric divisor"), null=True, blank=True)
+    volumetric_weight_g = models.PositiveIntegerField(_("volumetric weight (g)"), null=True, blank=True)
+    chargeable_weight_g = models.PositiveIntegerField(_("chargeable weight (g)"), null=True, blank=True)
+    # Customs declaration, prefilled from the customer's registration note.
+    goods_vi = models.CharField(_("goods (Vietnamese)"), max_length=255, blank=True)
+    goods_zh = models.CharField(_("goods (Chinese)"), max_length=255, blank=True)
+    goods_quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    goods_unit_value_fen = models.PositiveIntegerField(
+        _("unit value (CNY fen)"), null=True, blank=True, help_text=_("1 CNY = 100 fen")
+    )
     current_warehouse = models.ForeignKey(
         "warehouse.Warehouse", verbose_name=_("where"), on_delete=models.PROTECT, related_name="+"
     )
@@ -68,6 +82,26 @@ class Consignment(models.Model):
     def weight_kg(self):
         return None if self.weight_g is None else self.weight_g / 1000
 
+    @property
+    def is_declared(self) -> bool:
+        return bool(
+            (self.goods_vi or self.goods_zh) and self.goods_quantity and self.goods_unit_value_fen is not None
+        )
+
+    @property
+    def goods_unit_value_cny(self):
+        from decimal import Decimal
+
+        return None if self.goods_unit_value_fen is None else Decimal(self.goods_unit_value_fen) / 100
+
+
+class EventKind(models.TextChoices):
+    STATUS = "status", _("Status")
+    MEASURED = "measured", _("Weighed and measured")
+    DECLARED = "declared", _("Customs declaration")
+    PHOTO = "photo", _("Photo")
+    OWNER = "owner", _("Owner")
+
 
 class ConsignmentEvent(models.Model):
     """One row per change of a consignment: the customer's timeline and the audit log."""
@@ -84,7 +118,9 @@ class ConsignmentEvent(models.Model):
     warehouse = models.ForeignKey(
         "warehouse.Warehouse", verbose_name=_("where"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    weight_g = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices, default=EventKind.STATUS)
+    # What changed, for the non-status kinds: new values and the previous ones ({"weight_g": …, "previous": …}).
+    data = models.JSONField(_("details"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     class Meta:

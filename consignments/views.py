@@ -21,5 +21,9 @@ def consignment_detail(request, code):
     return render(
         request,
         "consignments/detail.html",
-        {"consignment": consignment, "events": consignment_timeline(consignment=consignment)},
+        {
+            "consignment": consignment,
+            "events": consignment_timeline(consignment=consignment),
+            "photos": consignment.parcel.photos.all(),
+        },
     )

@@ -43,6 +43,9 @@ class Parcel(models.Model):
     )
     scanned_at = models.DateTimeField(_("scanned at"), auto_now_add=True, db_index=True)
     scan_count = models.PositiveIntegerField(_("times scanned"), default=1)
+    label_text = models.CharField(
+        _("label text"), max_length=255, blank=True, help_text=_("What the label says, when the parcel is unidentified.")
+    )
 
     class Meta:
         verbose_name = _("parcel")
@@ -50,3 +53,22 @@ class Parcel(models.Model):
 
     def __str__(self):
         return self.tracking_code
+
+
+class ParcelPhoto(models.Model):
+    """A photo of the parcel at intake: the evidence behind its weight, shown to the customer."""
+
+    parcel = models.ForeignKey(Parcel, verbose_name=_("parcel"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="parcels/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("taken by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("parcel photo")
+        verbose_name_plural = _("parcel photos")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.image.name

@@ -1,20 +1,24 @@
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consignments.models import Consignment
+from consignments.models import Consignment, ConsignmentEvent, EventKind
 from consignments.services import consignment_create_for_parcel
 from core.errors import DomainError
 from tracking.models import TrackingNumber, TrackingStatus
-from tracking.normalize import clean_tracking_code
+from tracking.normalize import clean_tracking_code, normalize_tracking_code
 from tracking.selectors import open_registrations_for_code
 
-from .models import Parcel
+from .models import Parcel, ParcelPhoto
 
 MAX_SCAN_LENGTH = 200
 
@@ -180,3 +184,148 @@ def parcels_rematch() -> int:
             outcome, _consignment = _match_locked(parcel=parcel, by=None)
             matched += outcome == ScanResult.MATCHED
     return matched
+
+
+# --- Identifying a parcel by its label -----------------------------------------------------------------------
+
+_LABEL_TOKENS = re.compile(r"[0-9A-Za-z]+")
+
+
+def customers_from_label(text: str) -> list[tuple]:
+    """Who a label names: the customer code and/or username in what staff typed or pasted, e.g. the whole
+    receiver line `123PO thubin89x YW510`, `thubin89x - yw510`, or just `YW510`.
+
+    Tolerant to spacing, case, full-width characters and separators. Returns [(customer, reasons)], best
+    first: a customer named by both code and username first.
+    """
+    from accounts.models import Role, User
+
+    folded = unicodedata.normalize("NFKC", text or "")
+    tokens = {t.upper() for t in _LABEL_TOKENS.findall(folded) if 3 <= len(t) <= 20}
+    tokens.discard(settings.BRAND_MARK.upper())
+    if not tokens:
+        return []
+    lowered = [t.lower() for t in tokens]
+    customers = (
+        User.objects.filter(role=Role.CUSTOMER, is_active=True)
+        .annotate(username_lower=Lower("username"))
+        .filter(Q(customer_code__in=tokens) | Q(username_lower__in=lowered))[:10]
+    )
+    found = []
+    for customer in customers:
+        reasons = []
+        if customer.customer_code in tokens:
+            reasons.append("code")
+        if customer.username.upper() in tokens:
+            reasons.append("username")
+        found.append((customer, reasons))
+    found.sort(key=lambda item: (-len(item[1]), item[0].username))
+    return found
+
+
+@transaction.atomic
+def parcel_assign(*, parcel: Parcel, customer, by, reason: str) -> Consignment:
+    """Give an unidentified or conflicted parcel to a customer (label read by staff, or operations' decision).
+
+    The reason is kept on the order's first history row. If the customer registered the code, that
+    registration is the one matched.
+    """
+    from accounts.models import Role
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why this parcel is this customer's (e.g. “customer code on the label”)."))
+    if customer.role != Role.CUSTOMER:
+        raise DomainError(_("Only a customer can own a parcel."))
+    _lock_code(parcel.tracking_code)
+    existing = Consignment.objects.filter(parcel_id=parcel.pk).first()
+    if existing is not None:
+        raise DomainError(
+            _("This parcel already has order %(code)s.") % {"code": existing.code}, code="already"
+        )
+    registration = TrackingNumber.objects.filter(
+        code=parcel.tracking_code, customer=customer, consignment__isnull=True
+    ).first()
+    consignment = consignment_create_for_parcel(
+        parcel=parcel, customer=customer, tracking=registration, by=by, note=reason[:255]
+    )
+    ConsignmentEvent.objects.create(
+        consignment=consignment,
+        old_status=consignment.status,
+        new_status=consignment.status,
+        by=by,
+        warehouse_id=parcel.warehouse_id,
+        kind=EventKind.OWNER,
+        data={"customer_id": customer.pk, "customer_code": customer.customer_code, "reason": reason[:255]},
+        note=reason[:255],
+    )
+    return consignment
+
+
+@transaction.atomic
+def parcel_set_label_text(*, parcel: Parcel, text: str) -> Parcel:
+    parcel.label_text = (text or "").strip()[:255]
+    Parcel.objects.filter(pk=parcel.pk).update(label_text=parcel.label_text)
+    return parcel
+
+
+# --- Photos ------------------------------------------------------------------------------------------------
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+def _check_image(upload) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > MAX_PHOTO_BYTES:
+        raise DomainError(
+            _("A photo may be at most 10 MB; this one is %(mb)d MB.") % {"mb": upload.size // 2**20}
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            fmt = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise DomainError(_("That file is not a photo (JPEG, PNG or WebP)."), code="not_image") from exc
+    finally:
+        upload.seek(0)
+    if fmt not in PHOTO_FORMATS:
+        raise DomainError(_("That file is not a photo (JPEG, PNG or WebP)."), code="not_image")
+
+
+@transaction.atomic
+def parcel_add_photos(*, parcel: Parcel, files, by) -> list[ParcelPhoto]:
+    """Keep photos of a parcel. All are checked first: one bad file saves none and says which."""
+    files = list(files)
+    if not files:
+        raise DomainError(_("Choose or take a photo."), code="empty")
+    for upload in files:
+        try:
+            _check_image(upload)
+        except DomainError as exc:
+            raise DomainError(f"{upload.name}: {exc.message}", code=exc.code) from exc
+    photos = [ParcelPhoto.objects.create(parcel=parcel, image=upload, uploaded_by=by) for upload in files]
+    consignment = Consignment.objects.filter(parcel_id=parcel.pk).first()
+    if consignment is not None:
+        ConsignmentEvent.objects.create(
+            consignment=consignment,
+            old_status=consignment.status,
+            new_status=consignment.status,
+            by=by,
+            warehouse_id=consignment.current_warehouse_id,
+            kind=EventKind.PHOTO,
+            data={"photo_ids": [p.pk for p in photos]},
+        )
+    return photos
+
+
+UNIDENTIFIED_FLAG_DAYS = 30
+
+
+def unidentified_parcels_for_operations(*, q: str = ""):
+    qs = unidentified_parcels().select_related("scanned_by").prefetch_related("photos")
+    if q:
+        qs = qs.filter(Q(tracking_code__contains=normalize_tracking_code(q)) | Q(label_text__icontains=q))
+    return qs

@@ -24,6 +24,14 @@ def status_class(status: str) -> str:
 
 
 @register.filter
+def cm(millimetres) -> str:
+    """Millimetres to a cm figure for people: 455 → '45.5'."""
+    if millimetres is None:
+        return "—"
+    return f"{millimetres / 10:.1f}".rstrip("0").rstrip(".")
+
+
+@register.filter
 def kg(grams) -> str:
     """Grams to a kg figure for people: 1250 → '1.25'."""
     if grams is None:
