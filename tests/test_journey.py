@@ -66,6 +66,17 @@ def scan(staff, code):
 
 @pytest.mark.browser
 @pytest.mark.worker
+def declare(staff, goods_vi, goods_zh, quantity, unit_value):
+    """Fill the customs declaration on the station card and wait until it is saved."""
+    form = staff.locator("#scan-result form[id^=declare-]")
+    form.locator("[name=goods_vi]").fill(goods_vi)
+    form.locator("[name=goods_zh]").fill(goods_zh)
+    form.locator("[name=quantity]").fill(quantity)
+    form.locator("[name=unit_value_cny]").fill(unit_value)
+    form.locator("button[type=submit]").click()
+    staff.locator("[data-testid=declare-saved]").wait_for()
+
+
 def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     cn_staff = ChinaStaffFactory(username="khotq")  # also creates the Guangzhou warehouse
     vn_staff = VietnamStaffFactory(username="khohn")  # and the Hà Nội depot
@@ -151,10 +162,29 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     assert re.fullmatch(r"KG[0-9]{8}", first_order), first_order
     assert matched.locator("[data-testid=scan-customer-code]").inner_text().strip() == code
     assert staff.input_value("#scan-form .scan-input") == ""  # cleared for the next parcel
-    matched.locator("[data-testid=weight-input]").fill("1.25")
-    matched.locator(".weight-panel button[type=submit]").click()
+    card = staff.locator("#scan-result [data-testid=station-card]")
+    card.locator("[data-testid=weight-input]").fill("1.25")
+    card.locator("[data-testid=length_cm-input]").fill("40")
+    card.locator("[data-testid=width_cm-input]").fill("30")
+    card.locator("[data-testid=height_cm-input]").fill("20")
+    card.locator("form[id^=measure-] button[type=submit]").click()
     staff.locator("[data-testid=weight-saved]").wait_for()
-    assert Consignment.objects.get(code=first_order).weight_g == 1250
+    # 40 × 30 × 20 cm / 6000 = 4 kg volumetric: the chargeable weight is the larger one.
+    assert card.locator("[data-testid=chargeable-weight]").inner_text().strip() == "4 kg"
+    measured = Consignment.objects.get(code=first_order)
+    assert (measured.weight_g, measured.volumetric_weight_g, measured.chargeable_weight_g) == (
+        1250,
+        4000,
+        4000,
+    )
+    declare(staff, "Giày thể thao", "运动鞋", "3", "45.5")
+    assert Consignment.objects.get(code=first_order).goods_unit_value_fen == 4550
+    with staff.expect_popup() as label_popup:
+        card.locator("[data-testid=print-label]").click()
+    label = label_popup.value
+    label.wait_for_load_state()
+    assert label.url.endswith("/label.pdf"), label.url
+    label.close()
     # The cursor goes back to the scan input, ready for the next parcel.
     staff.wait_for_function("document.activeElement.matches('#scan-form .scan-input')", timeout=2_000)
     shot(staff, "cn-scan-matched-weighed")
@@ -194,11 +224,12 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
 
     # 7. Weigh the second order from the duplicate panel, then dispatch both.
     scan(staff, SECOND_CODE)
-    duplicate = staff.locator("[data-testid=scan-duplicate]")
-    duplicate.wait_for()
-    duplicate.locator("[data-testid=weight-input]").fill("0.8")
-    duplicate.locator(".weight-panel button[type=submit]").click()
+    staff.locator("[data-testid=scan-duplicate]").wait_for()
+    card = staff.locator("#scan-result [data-testid=station-card]")
+    card.locator("[data-testid=weight-input]").fill("0.8")
+    card.locator("form[id^=measure-] button[type=submit]").click()
     staff.locator("[data-testid=weight-saved]").wait_for()
+    declare(staff, "Áo", "衣服", "2", "30")
     staff.goto("/staff/cn/dispatch/")
     for order in (first_order, second_order):
         staff.check(f"input[name=ids][aria-label={order}]")

@@ -45,6 +45,8 @@ MAX_LENGTH = 25
 
 # Invisible characters that survive NFKC: zero-width space/joiners, direction marks, word joiner, BOM.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Control characters a misconfigured scanner sends around the code (STX, ETX, GS, CR…).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SEPARATORS = r"\s:：.,，;；、。#\-_/|'\"()（）\[\]【】"
 _LABEL = re.compile(
     r"^(?:MÃ\s*VẬN\s*ĐƠN|MÃ\s*VẬN\s*CHUYỂN|MVĐ|MVD|MÃ\s*VĐ|运单号码|运单号|运单|快递单号|快递号|物流单号|单号|"
@@ -72,7 +74,7 @@ _PINDUODUO_ORDER = re.compile(r"^\d{6}-\d{12,18}$")
 
 def _fold(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw or "")
-    text = _INVISIBLE.sub("", text)
+    text = _INVISIBLE.sub("", _CONTROL.sub("", text))
     return text.strip().upper()
 
 

@@ -23,21 +23,119 @@ class ScanForm(StyledFormMixin, forms.Form):
     )
 
 
+def _decimal_input(step: str) -> forms.NumberInput:
+    return forms.NumberInput(
+        attrs={"step": step, "inputmode": "decimal", "class": "form-control form-control-lg"}
+    )
+
+
 class WeightForm(StyledFormMixin, forms.Form):
+    """Weight, and optionally the three dimensions (cm, one decimal), as staff read them off scale and tape."""
+
     weight_kg = forms.DecimalField(
         label=_("Weight (kg)"),
         min_value=Decimal("0.001"),
         max_value=Decimal("500"),
         max_digits=7,
         decimal_places=3,
-        widget=forms.NumberInput(
-            attrs={"step": "0.001", "inputmode": "decimal", "class": "form-control form-control-lg"}
-        ),
+        widget=_decimal_input("0.001"),
     )
+    length_cm = forms.DecimalField(
+        label=_("Length (cm)"),
+        required=False,
+        min_value=Decimal("1"),
+        max_value=Decimal("300"),
+        max_digits=4,
+        decimal_places=1,
+        widget=_decimal_input("0.1"),
+    )
+    width_cm = forms.DecimalField(
+        label=_("Width (cm)"),
+        required=False,
+        min_value=Decimal("1"),
+        max_value=Decimal("300"),
+        max_digits=4,
+        decimal_places=1,
+        widget=_decimal_input("0.1"),
+    )
+    height_cm = forms.DecimalField(
+        label=_("Height (cm)"),
+        required=False,
+        min_value=Decimal("1"),
+        max_value=Decimal("300"),
+        max_digits=4,
+        decimal_places=1,
+        widget=_decimal_input("0.1"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        dims = [cleaned.get(f) for f in ("length_cm", "width_cm", "height_cm")]
+        if any(d is not None for d in dims) and any(d is None for d in dims) and not self.errors:
+            raise forms.ValidationError(_("Enter all three dimensions, or none."))
+        return cleaned
 
     @property
     def weight_g(self) -> int:
         return int(self.cleaned_data["weight_kg"] * 1000)
+
+    def dimensions_mm(self) -> dict:
+        return {
+            f"{name}_mm": None
+            if self.cleaned_data.get(f"{name}_cm") is None
+            else int(self.cleaned_data[f"{name}_cm"] * 10)
+            for name in ("length", "width", "height")
+        }
+
+
+class DeclarationForm(StyledFormMixin, forms.Form):
+    goods_vi = forms.CharField(label=_("Goods (Vietnamese)"), max_length=255, required=False)
+    goods_zh = forms.CharField(label=_("Goods (Chinese)"), max_length=255, required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000)
+    unit_value_cny = forms.DecimalField(
+        label=_("Unit value (CNY)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("100000"),
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("goods_vi") or cleaned.get("goods_zh")) and not self.errors:
+            raise forms.ValidationError(_("Describe the goods, in Vietnamese or Chinese."))
+        return cleaned
+
+    @property
+    def unit_value_fen(self) -> int:
+        return int(self.cleaned_data["unit_value_cny"] * 100)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotoForm(forms.Form):
+    photos = forms.FileField(
+        label=_("Photos of the parcel"),
+        widget=MultipleFileInput(
+            attrs={"accept": "image/*", "capture": "environment", "class": "form-control"}
+        ),
+    )
+
+
+class IdentifyForm(StyledFormMixin, forms.Form):
+    label = forms.CharField(
+        label=_("Customer code or receiver line from the label"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"placeholder": "123PO thubin89x YW510", "autocomplete": "off"}),
+    )
+
+
+class AssignForm(StyledFormMixin, forms.Form):
+    customer = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why is it theirs?"), max_length=255)
 
 
 class DepotScanForm(StyledFormMixin, forms.Form):

@@ -5,8 +5,15 @@ from . import views
 app_name = "warehouse"
 urlpatterns = [
     path("cn/scan/", views.scan, name="scan"),
+    path("cn/consignments/<int:pk>/", views.consignment_card, name="card"),
     path("cn/consignments/<int:pk>/weight/", views.consignment_weigh, name="weigh"),
+    path("cn/consignments/<int:pk>/declaration/", views.consignment_declare_view, name="declare"),
+    path("cn/consignments/<int:pk>/label.pdf", views.consignment_label, name="label"),
+    path("cn/parcels/<int:pk>/photos/", views.parcel_photos, name="photos"),
+    path("cn/parcels/<int:pk>/identify/", views.parcel_identify, name="identify"),
+    path("cn/parcels/<int:pk>/assign/", views.parcel_assign_view, name="assign"),
     path("cn/dispatch/", views.dispatch, name="dispatch"),
     path("vn/", views.depot, name="depot"),
     path("ops/conflicts/", views.conflicts, name="conflicts"),
+    path("ops/unidentified/", views.unidentified, name="unidentified"),
 ]

@@ -1,24 +1,46 @@
+from decimal import Decimal
+from functools import wraps
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import china_staff_required, operations_required, vietnam_staff_required
+from accounts.models import User
 from consignments.models import Consignment, ConsignmentStatus
 from consignments.selectors import (
     consignments_at_china_warehouse,
     consignments_awaiting_at,
     consignments_in_transit,
 )
-from consignments.services import consignment_mark_ready, consignment_set_weight, consignments_dispatch
+from consignments.services import (
+    consignment_declare,
+    consignment_mark_ready,
+    consignment_measure,
+    consignments_dispatch,
+    declaration_prefill,
+)
 from core.errors import DomainError
 from tracking.normalize import normalize_tracking_code
 
-from .forms import DepotScanForm, ScanForm, WeightForm
-from .models import Warehouse
+from .forms import AssignForm, DeclarationForm, DepotScanForm, IdentifyForm, PhotoForm, ScanForm, WeightForm
+from .models import Parcel, Warehouse
 from .selectors import china_warehouses, vietnam_depots
-from .services import parcel_scan
+from .services import (
+    ScanResult,
+    customers_from_label,
+    parcel_add_photos,
+    parcel_assign,
+    parcel_scan,
+    parcel_set_label_text,
+)
 
 
 def _station(user, kind) -> Warehouse | None:
@@ -33,71 +55,264 @@ def _no_station(request):
     return render(request, "warehouse/no_station.html", status=503)
 
 
+def at_station(kind):
+    """Pass the staff member's warehouse to the view, or explain that none is configured."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            station = _station(request.user, kind)
+            if station is None:
+                return _no_station(request)
+            return view(request, station, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 # --- China warehouse -------------------------------------------------------------------------------------
 
 
+def _consignment_at(station, pk) -> Consignment:
+    """An order at this China warehouse, or 404: staff only work on what is on their floor."""
+    return get_object_or_404(
+        Consignment.objects.select_related("customer", "parcel", "tracking_number"),
+        pk=pk,
+        current_warehouse=station,
+    )
+
+
+def _parcel_at(station, pk) -> Parcel:
+    return get_object_or_404(Parcel, pk=pk, warehouse=station)
+
+
+def _card_context(consignment) -> dict:
+    """Everything the station shows for one order: measure, declaration, photos, label."""
+    initial = {"weight_kg": None}
+    if consignment.weight_g:
+        initial["weight_kg"] = Decimal(consignment.weight_g) / 1000
+    for name in ("length", "width", "height"):
+        value = getattr(consignment, f"{name}_mm")
+        initial[f"{name}_cm"] = None if value is None else Decimal(value) / 10
+    prefill = declaration_prefill(consignment)
+    return {
+        "consignment": consignment,
+        "parcel": consignment.parcel,
+        "weight_form": WeightForm(initial=initial),
+        "declaration_form": DeclarationForm(
+            initial={
+                "goods_vi": prefill["goods_vi"],
+                "goods_zh": prefill["goods_zh"],
+                "quantity": prefill["quantity"],
+                "unit_value_cny": prefill["unit_value_cny"],
+            }
+        ),
+        "photo_form": PhotoForm(),
+        "photos": list(consignment.parcel.photos.all()),
+        "editable": consignment.status == ConsignmentStatus.CN_RECEIVED,
+    }
+
+
+def _identify_context(parcel, label="", candidates=None) -> dict:
+    return {
+        "parcel": parcel,
+        "identify_form": IdentifyForm(initial={"label": label or parcel.label_text}),
+        "candidates": candidates,
+        "photo_form": PhotoForm(),
+        "photos": list(parcel.photos.all()),
+    }
+
+
 @china_staff_required
-def scan(request):
+@at_station(Warehouse.Kind.CHINA)
+def scan(request, station):
     """The scan station. A barcode scanner types the code and presses Enter; htmx swaps the result in."""
-    station = _station(request.user, Warehouse.Kind.CHINA)
-    if station is None:
-        return _no_station(request)
-    form = ScanForm(request.POST or None)
     result, error = None, None
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                result = parcel_scan(raw_code=form.cleaned_data["code"], warehouse=station, by=request.user)
-            except DomainError as exc:
-                error = exc.message
+        # The raw value, not a form field: the service says what is wrong with a bad scan (too long, control
+        # characters, empty) in words a person can act on.
+        try:
+            result = parcel_scan(raw_code=request.POST.get("code", ""), warehouse=station, by=request.user)
+        except DomainError as exc:
+            error = exc.message
+    context = {"form": ScanForm(), "station": station, "result": result, "error": error}
+    if result is not None:
+        if result.consignment is not None:
+            context.update(_card_context(result.consignment))
         else:
-            error = _("Scan a tracking number.")
-    context = {
-        "form": ScanForm(),
-        "station": station,
-        "result": result,
-        "error": error,
-        "weight_form": WeightForm(),
-    }
+            context.update(_identify_context(result.parcel))
     if request.htmx:
         return render(request, "warehouse/scan.html#scan_result", context)
     return render(request, "warehouse/scan.html", context)
 
 
 @china_staff_required
+@at_station(Warehouse.Kind.CHINA)
+def consignment_card(request, station, pk):
+    """One order's station card, reachable again after the scan (and without JavaScript)."""
+    consignment = _consignment_at(station, pk)
+    return render(request, "warehouse/card.html", {"station": station, **_card_context(consignment)})
+
+
+def _card_panel(request, consignment, template, extra):
+    if request.htmx:
+        return render(request, template, {**_card_context(consignment), **extra})
+    if extra.get("error"):
+        messages.error(request, extra["error"])
+    else:
+        messages.success(request, _("Saved for %(code)s.") % {"code": consignment.code})
+    return redirect("warehouse:card", pk=consignment.pk)
+
+
+@china_staff_required
 @require_POST
-def consignment_weigh(request, pk):
-    station = _station(request.user, Warehouse.Kind.CHINA)
-    if station is None:
-        return _no_station(request)
-    consignment = get_object_or_404(
-        Consignment.objects.select_related("customer", "parcel"), pk=pk, current_warehouse=station
-    )
+@at_station(Warehouse.Kind.CHINA)
+def consignment_weigh(request, station, pk):
+    """Weight (and dimensions): volumetric and chargeable weight follow."""
+    consignment = _consignment_at(station, pk)
     form = WeightForm(request.POST)
     error = None
     if form.is_valid():
         try:
-            consignment_set_weight(consignment=consignment, weight_g=form.weight_g, by=request.user)
+            consignment_measure(
+                consignment=consignment, weight_g=form.weight_g, by=request.user, **form.dimensions_mm()
+            )
         except DomainError as exc:
             error = exc.message
     else:
-        error = _("Enter a weight between 0.001 kg and 500 kg.")
-    context = {"consignment": consignment, "weight_form": form, "weight_error": error, "saved": error is None}
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    extra = {"error": error, "saved": error is None}
+    if error:
+        extra["weight_form"] = form
+    return _card_panel(request, consignment, "warehouse/_measure.html", extra)
+
+
+@china_staff_required
+@require_POST
+@at_station(Warehouse.Kind.CHINA)
+def consignment_declare_view(request, station, pk):
+    consignment = _consignment_at(station, pk)
+    form = DeclarationForm(request.POST)
+    error = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            consignment_declare(
+                consignment=consignment,
+                goods_vi=data["goods_vi"],
+                goods_zh=data["goods_zh"],
+                quantity=data["quantity"],
+                unit_value_fen=form.unit_value_fen,
+                by=request.user,
+            )
+        except DomainError as exc:
+            error = exc.message
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    extra = {"error": error, "saved": error is None}
+    if error:
+        extra["declaration_form"] = form
+    return _card_panel(request, consignment, "warehouse/_declare.html", extra)
+
+
+@china_staff_required
+@require_POST
+@at_station(Warehouse.Kind.CHINA)
+def parcel_photos(request, station, pk):
+    """Photos of a parcel (matched or not): the evidence behind its weight, or a help to identify it."""
+    parcel = _parcel_at(station, pk)
+    error = None
+    try:
+        parcel_add_photos(parcel=parcel, files=request.FILES.getlist("photos"), by=request.user)
+    except DomainError as exc:
+        error = exc.message
+    context = {
+        "parcel": parcel,
+        "photos": list(parcel.photos.all()),
+        "photo_form": PhotoForm(),
+        "error": error,
+    }
     if request.htmx:
-        return render(request, "warehouse/scan.html#weight_panel", context)
+        return render(request, "warehouse/_photos.html", context)
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, _("Weight saved for %(code)s.") % {"code": consignment.code})
+        messages.success(request, _("Photo saved."))
+    consignment = Consignment.objects.filter(parcel=parcel).first()
+    if consignment is not None:
+        return redirect("warehouse:card", pk=consignment.pk)
     return redirect("warehouse:scan")
 
 
 @china_staff_required
-def dispatch(request):
+@at_station(Warehouse.Kind.CHINA)
+def consignment_label(request, station, pk):
+    """The 100 × 150 mm thermal label, as a PDF; reprint any time."""
+    from .labels import consignment_label_pdf
+
+    consignment = _consignment_at(station, pk)
+    response = HttpResponse(consignment_label_pdf(consignment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{consignment.code}.pdf"'
+    return response
+
+
+@china_staff_required
+@require_POST
+@at_station(Warehouse.Kind.CHINA)
+def parcel_identify(request, station, pk):
+    """Unidentified or conflicted: staff type the customer code or paste the receiver line from the label;
+    the station proposes the customer and asks for confirmation."""
+    parcel = _parcel_at(station, pk)
+    form = IdentifyForm(request.POST)
+    candidates = None
+    if form.is_valid():
+        label = form.cleaned_data["label"]
+        parcel_set_label_text(parcel=parcel, text=label)
+        candidates = customers_from_label(label)
+    context = _identify_context(parcel, label=request.POST.get("label", ""), candidates=candidates)
+    context["identify_form"] = form
+    if request.htmx:
+        return render(request, "warehouse/_identify.html", context)
+    return render(request, "warehouse/identify.html", {"station": station, **context})
+
+
+@china_staff_required
+@require_POST
+@at_station(Warehouse.Kind.CHINA)
+def parcel_assign_view(request, station, pk):
+    """Confirmed: create the order for that customer, with the reason in its history."""
+    parcel = _parcel_at(station, pk)
+    form = AssignForm(request.POST)
+    error = None
+    if form.is_valid():
+        customer = User.objects.filter(pk=form.cleaned_data["customer"]).first()
+        try:
+            if customer is None:
+                raise DomainError(_("That customer does not exist."))
+            consignment = parcel_assign(
+                parcel=parcel, customer=customer, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            error = exc.message
+    else:
+        error = _("Say why this parcel is this customer's (e.g. “customer code on the label”).")
+    if error:
+        context = {"station": station, "error": error, **_identify_context(parcel)}
+        template = "warehouse/_identify.html" if request.htmx else "warehouse/identify.html"
+        return render(request, template, context)
+    if request.htmx:
+        result = ScanResult(outcome=ScanResult.MATCHED, parcel=parcel, consignment=consignment)
+        context = {"station": station, "result": result, **_card_context(consignment)}
+        return render(request, "warehouse/scan.html#scan_result", context)
+    messages.success(request, _("Order %(code)s created.") % {"code": consignment.code})
+    return redirect("warehouse:card", pk=consignment.pk)
+
+
+@china_staff_required
+@at_station(Warehouse.Kind.CHINA)
+def dispatch(request, station):
     """Orders at this warehouse; select several and mark them departed for Vietnam."""
-    station = _station(request.user, Warehouse.Kind.CHINA)
-    if station is None:
-        return _no_station(request)
     if request.method == "POST":
         ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
         chosen = consignments_at_china_warehouse(warehouse=station).filter(pk__in=ids)
@@ -124,11 +339,9 @@ def dispatch(request):
 
 
 @vietnam_staff_required
-def depot(request):
+@at_station(Warehouse.Kind.VIETNAM)
+def depot(request, station):
     """Arrived orders: scan one, or select several, and mark them Chờ giao (awaiting delivery)."""
-    station = _station(request.user, Warehouse.Kind.VIETNAM)
-    if station is None:
-        return _no_station(request)
     if request.method == "POST":
         if "code" in request.POST:
             form = DepotScanForm(request.POST)
@@ -208,3 +421,51 @@ def conflicts(request):
         for row in conflicted_codes()[:200]
     ]
     return render(request, "warehouse/conflicts.html", {"rows": rows})
+
+
+@operations_required
+def unidentified(request):
+    """Parcels nobody has claimed: age, search by part of a code or label text, assign with a reason."""
+    from .services import UNIDENTIFIED_FLAG_DAYS, unidentified_parcels_for_operations
+
+    if request.method == "POST":
+        parcel = get_object_or_404(Parcel, pk=request.POST.get("parcel") or 0)
+        matches = customers_from_label(request.POST.get("customer", ""))
+        reason = request.POST.get("reason", "")
+        if len(matches) != 1:
+            messages.error(
+                request,
+                _("Enter one customer code or username; “%(text)s” names %(n)d customers.")
+                % {"text": request.POST.get("customer", "")[:40], "n": len(matches)},
+            )
+        else:
+            try:
+                consignment = parcel_assign(
+                    parcel=parcel, customer=matches[0][0], by=request.user, reason=reason
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(tracking)s assigned to %(customer)s: order %(code)s.")
+                    % {
+                        "tracking": parcel.tracking_code,
+                        "customer": matches[0][0].customer_code,
+                        "code": consignment.code,
+                    },
+                )
+        return redirect(f"{reverse('warehouse:unidentified')}?{request.GET.urlencode()}")
+    q = request.GET.get("q", "").strip()[:40]
+    page = Paginator(unidentified_parcels_for_operations(q=q), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "warehouse/unidentified.html",
+        {
+            "page": page,
+            "q": q,
+            "query": urlencode({"q": q}) if q else "",
+            "flag_before": timezone.now() - timezone.timedelta(days=UNIDENTIFIED_FLAG_DAYS),
+            "flag_days": UNIDENTIFIED_FLAG_DAYS,
+        },
+    )

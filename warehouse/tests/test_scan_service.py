@@ -1,7 +1,12 @@
 import pytest
 
 from consignments.models import Consignment, ConsignmentStatus
-from consignments.services import consignment_mark_ready, consignment_set_weight, consignments_dispatch
+from consignments.services import (
+    consignment_declare,
+    consignment_mark_ready,
+    consignment_set_weight,
+    consignments_dispatch,
+)
 from core.errors import DomainError
 from notifications.models import Notification, NotificationKind
 from tracking.models import TrackingStatus
@@ -31,14 +36,25 @@ def test_registered_code_is_matched_on_scan(customer, cn_staff, vn_staff, django
 
     consignment_set_weight(consignment=consignment, weight_g=1250, by=cn_staff)
     done, errors = consignments_dispatch(consignments=[consignment], by=cn_staff)
+    assert done == [] and "declaration" in errors[0]
+    consignment_declare(
+        consignment=consignment, goods_vi="Giày", goods_zh="鞋", quantity=3, unit_value_fen=5000, by=cn_staff
+    )
+    done, errors = consignments_dispatch(consignments=[consignment], by=cn_staff)
     assert errors == [] and done[0].status == ConsignmentStatus.IN_TRANSIT
     with django_capture_on_commit_callbacks(execute=True):
         consignment_mark_ready(consignment=consignment, by=vn_staff, warehouse=vn_staff.warehouse)
     consignment.refresh_from_db()
     assert consignment.status == ConsignmentStatus.AWAITING_DELIVERY
     assert consignment.current_warehouse == vn_staff.warehouse
-    statuses = list(consignment.events.values_list("new_status", flat=True))
-    assert statuses == ["cn_received", "cn_received", "in_transit", "awaiting_delivery"]
+    events = list(consignment.events.values_list("kind", "new_status"))
+    assert events == [
+        ("status", "cn_received"),
+        ("measured", "cn_received"),
+        ("declared", "cn_received"),
+        ("status", "in_transit"),
+        ("status", "awaiting_delivery"),
+    ]
     assert Notification.objects.filter(user=customer, kind=NotificationKind.AWAITING_DELIVERY).count() == 1
 
 
