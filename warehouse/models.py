@@ -44,7 +44,10 @@ class Parcel(models.Model):
     scanned_at = models.DateTimeField(_("scanned at"), auto_now_add=True, db_index=True)
     scan_count = models.PositiveIntegerField(_("times scanned"), default=1)
     label_text = models.CharField(
-        _("label text"), max_length=255, blank=True, help_text=_("What the label says, when the parcel is unidentified.")
+        _("label text"),
+        max_length=255,
+        blank=True,
+        help_text=_("What the label says, when the parcel is unidentified."),
     )
 
     class Meta:
@@ -58,7 +61,9 @@ class Parcel(models.Model):
 class ParcelPhoto(models.Model):
     """A photo of the parcel at intake: the evidence behind its weight, shown to the customer."""
 
-    parcel = models.ForeignKey(Parcel, verbose_name=_("parcel"), on_delete=models.CASCADE, related_name="photos")
+    parcel = models.ForeignKey(
+        Parcel, verbose_name=_("parcel"), on_delete=models.CASCADE, related_name="photos"
+    )
     image = models.ImageField(_("photo"), upload_to="parcels/%Y/%m/")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("taken by"), on_delete=models.PROTECT, related_name="+"
