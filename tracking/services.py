@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from addresses.selectors import customer_has_address
 from core.errors import DomainError
@@ -32,7 +32,7 @@ class Verdict:
         ALREADY: gettext_lazy("Already yours"),
         CONFLICT: gettext_lazy("Registered by someone else"),
         DUPLICATE: gettext_lazy("Repeated in this list"),
-        REFUSED: gettext_lazy("Refused"),
+        REFUSED: pgettext_lazy("verdict", "Refused"),
     }
 
 
