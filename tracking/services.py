@@ -2,7 +2,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -16,7 +16,7 @@ from .selectors import stale_cutoff
 
 MAX_PASTE_LINES = 5000
 MAX_NOTE_LENGTH = 255
-_QUERY_CHUNK = 900  # stay under SQLite's bound-parameter limit; PostgreSQL does not mind
+_QUERY_CHUNK = 900  # stay under SQLite's bound-parameter limit
 _SPLIT = re.compile(r"[\r\n,;\t]+")
 
 
@@ -104,34 +104,26 @@ def tracking_register_many(
         verdicts.append(LineVerdict(line, raw_text[:100], code, Verdict.ADDED))
 
     codes = list(fresh)
-    mine, others = set(), set()
+    others = set()
     for chunk in _chunks(codes):
-        for owner_id, code in TrackingNumber.objects.filter(code__in=chunk).values_list(
-            "customer_id", "code"
-        ):
-            (mine if owner_id == customer.pk else others).add(code)
-
-    new_rows = [
-        TrackingNumber(
-            customer=customer, code=code, raw_code=raw, note=note, courier=recognise_courier(code) or ""
+        others.update(
+            TrackingNumber.objects.filter(code__in=chunk)
+            .exclude(customer=customer)
+            .values_list("code", flat=True)
         )
-        for code, (raw, note) in fresh.items()
-        if code not in mine
-    ]
     with transaction.atomic():
-        # ignore_conflicts: the same customer pasting the same list twice at once ends with one row each.
-        TrackingNumber.objects.bulk_create(new_rows, batch_size=1000, ignore_conflicts=True)
-        new_codes = [row.code for row in new_rows]
+        new_codes = _insert_new(customer=customer, fresh=fresh)
         if new_codes:
             from warehouse.tasks import match_codes
 
             for chunk in _chunks(new_codes, 1000):
                 transaction.on_commit(lambda chunk=chunk: match_codes.delay(chunk))
 
+    inserted = set(new_codes)
     for v in verdicts:
         if v.verdict != Verdict.ADDED:
             continue
-        if v.code in mine:
+        if v.code not in inserted:
             v.verdict, v.message = Verdict.ALREADY, _("You registered this code before.")
         elif v.code in others:
             v.verdict = Verdict.CONFLICT
@@ -140,6 +132,59 @@ def tracking_register_many(
                 "code on its label decides whose it is."
             )
     return verdicts
+
+
+_INSERT_MANY = """
+    INSERT INTO tracking_trackingnumber (customer_id, code, raw_code, note, courier, status, created_at, updated_at)
+    SELECT %s, t.code, t.raw_code, t.note, t.courier, %s, %s, %s
+    FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS t(code, raw_code, note, courier)
+    ON CONFLICT (customer_id, code) DO NOTHING
+    RETURNING code
+"""
+
+
+def _insert_new(*, customer, fresh: dict[str, tuple[str, str]]) -> list[str]:
+    """Insert the codes this customer has not registered yet; return those inserted (in order).
+
+    PostgreSQL: one statement per 5,000 codes that skips the customer's existing codes and says which rows
+    it wrote (so a parallel paste of the same code counts once). Elsewhere: look up, then bulk_create.
+    """
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        items = list(fresh.items())
+        inserted = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(items), 5000):
+                batch = items[start : start + 5000]
+                cursor.execute(
+                    _INSERT_MANY,
+                    [
+                        customer.pk,
+                        TrackingStatus.REGISTERED,
+                        now,
+                        now,
+                        [code for code, _rest in batch],
+                        [raw for _code, (raw, _note) in batch],
+                        [note for _code, (_raw, note) in batch],
+                        [recognise_courier(code) or "" for code, _rest in batch],
+                    ],
+                )
+                inserted.extend(row[0] for row in cursor.fetchall())
+        return inserted
+    mine = set()
+    for chunk in _chunks(list(fresh)):
+        mine.update(
+            TrackingNumber.objects.filter(customer=customer, code__in=chunk).values_list("code", flat=True)
+        )
+    rows = [
+        TrackingNumber(
+            customer=customer, code=code, raw_code=raw, note=note, courier=recognise_courier(code) or ""
+        )
+        for code, (raw, note) in fresh.items()
+        if code not in mine
+    ]
+    TrackingNumber.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return [row.code for row in rows]
 
 
 def tracking_register(*, customer, raw_code: str, note: str = "") -> TrackingNumber:

@@ -47,6 +47,7 @@ class Parcel(models.Model):
         _("label text"),
         max_length=255,
         blank=True,
+        db_default="",  # the scan station's raw upsert does not name this column
         help_text=_("What the label says, when the parcel is unidentified."),
     )
 
