@@ -14,6 +14,14 @@ username_validator = RegexValidator(
 )
 
 
+class CaseInsensitiveUserManager(UserManager):
+    """Log in as `Thubin89x` or `thubin89x` alike: usernames are unique regardless of case (a phone capitalises
+    the first letter)."""
+
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+
 class Role(models.TextChoices):
     CUSTOMER = "customer", _("Customer")
     CHINA_STAFF = "cn_staff", _("China warehouse staff")
@@ -43,7 +51,7 @@ class User(AbstractUser):
         help_text=_("For staff: the warehouse or depot they work at."),
     )
 
-    objects = UserManager()
+    objects = CaseInsensitiveUserManager()
 
     class Meta:
         verbose_name = _("user")

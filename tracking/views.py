@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import customer_required
 from addresses.selectors import customer_has_address
@@ -45,7 +46,10 @@ def _address_first(request):
             "Before registering tracking numbers, add a Vietnam delivery address: we need to know where your goods go."
         ),
     )
-    return redirect(f"{reverse('addresses:create')}?{urlencode({'next': request.get_full_path()})}")
+    target = f"{reverse('addresses:create')}?{urlencode({'next': request.get_full_path()})}"
+    if request.htmx:  # a whole page inside the list would be wrong: make the browser go there
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
 
 
 def _filters(request):

@@ -429,7 +429,8 @@ def unidentified(request):
     from .services import UNIDENTIFIED_FLAG_DAYS, unidentified_parcels_for_operations
 
     if request.method == "POST":
-        parcel = get_object_or_404(Parcel, pk=request.POST.get("parcel") or 0)
+        parcel_id = request.POST.get("parcel", "")
+        parcel = get_object_or_404(Parcel, pk=int(parcel_id) if parcel_id.isdigit() else 0)
         matches = customers_from_label(request.POST.get("customer", ""))
         reason = request.POST.get("reason", "")
         if len(matches) != 1:

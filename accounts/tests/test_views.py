@@ -1,0 +1,356 @@
+"""View tests for the accounts URLs: home, sign-up, log in/out, profile, and the admin entrance.
+
+Every page is tried by the right persona, anonymously and by the wrong persona (STYLE.md, Tests).
+Pages are requested in English so that the assertions hold whatever the translators compile.
+"""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
+
+from accounts.models import Role, User
+from addresses.tests.factories import DeliveryAddressFactory
+from consignments.tests.factories import ConsignmentFactory
+from tracking.tests.factories import TrackingNumberFactory
+
+pytestmark = pytest.mark.django_db
+
+STRONG_PASSWORD = "Kygui-2024-mat-khau!"
+CODE_RE = re.compile(r"^[A-Z]{2}[2-9]{3}$")
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def assert_login_redirect(response, path):
+    assert response.status_code == 302, response.status_code
+    url = urlsplit(response.url)
+    assert url.path == reverse("accounts:login")
+    assert parse_qs(url.query)["next"] == [path]
+
+
+def signup_data(**overrides):
+    data = {
+        "username": "lanphuong",
+        "first_name": "Lan Phương",
+        "email": "lan@example.com",
+        "phone": "0912345678",
+        "password1": STRONG_PASSWORD,
+        "password2": STRONG_PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+# --- anonymous -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["home", "accounts:profile"])
+def test_anonymous_is_sent_to_login(client, name):
+    path = reverse(name)
+    assert_login_redirect(client.get(path), path)
+
+
+def test_anonymous_can_open_login_and_signup(client):
+    login = client.get(reverse("accounts:login"))
+    assert login.status_code == 200
+    assert 'name="username"' in login.text and 'name="password"' in login.text
+    signup = client.get(reverse("accounts:signup"))
+    assert signup.status_code == 200
+    assert 'name="password2"' in signup.text
+
+
+# --- home: each kind of user lands on their own portal --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "target"),
+    [("cn_staff", "warehouse:scan"), ("vn_staff", "warehouse:depot"), ("ops", "admin:index")],
+)
+def test_home_sends_staff_to_their_portal(request, client_of, persona, target):
+    response = client_of(request.getfixturevalue(persona)).get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse(target)
+
+
+def test_home_shows_the_customers_own_dashboard(client_of, customer, other_customer):
+    mine = ConsignmentFactory(customer=customer, code="KG11110001")
+    theirs = ConsignmentFactory(customer=other_customer, code="KG22220002")
+    TrackingNumberFactory(customer=customer, code="SF111111111111")
+    TrackingNumberFactory(customer=other_customer, code="SF999999999999")
+
+    response = client_of(customer).get(reverse("home"))
+
+    assert response.status_code == 200
+    assert response.context["has_address"] is True
+    assert list(response.context["recent_orders"]) == [mine]
+    assert [t.code for t in response.context["recent_tracking"]] == ["SF111111111111"]
+    text = response.text
+    assert "123PO thubin89x YW532" in text  # the label mark to write on parcels
+    assert mine.code in text and theirs.code not in text
+    assert "SF111111111111" in text and "SF999999999999" not in text
+
+
+def test_home_tells_a_new_customer_to_add_an_address(client_of, new_customer):
+    response = client_of(new_customer).get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["has_address"] is False
+    assert reverse("addresses:create") in response.text
+    assert "PQ365" in response.text
+
+
+# --- sign-up ---------------------------------------------------------------------------------------------
+
+
+def test_signup_creates_a_logged_in_customer_with_a_customer_code(client):
+    response = client.post(reverse("accounts:signup"), signup_data())
+
+    assert response.status_code == 302
+    assert response.url == reverse("addresses:create")
+    user = User.objects.get(username="lanphuong")
+    assert user.role == Role.CUSTOMER and user.is_customer
+    assert user.email == "lan@example.com" and user.phone == "0912345678"
+    assert user.check_password(STRONG_PASSWORD)
+    assert CODE_RE.fullmatch(user.customer_code), user.customer_code
+    assert not set(user.customer_code) & set("0O1IL")
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert page.context["user"] == user
+    assert f"Your customer code is {user.customer_code}" in page.text
+
+
+def test_signup_codes_are_always_unambiguous(client):
+    """The code is random: sign up a handful of customers and check every code."""
+    codes = []
+    for n in range(12):
+        response = client.post(reverse("accounts:signup"), signup_data(username=f"khachmoi{n}"))
+        assert response.status_code == 302
+        client.logout()
+        codes.append(User.objects.get(username=f"khachmoi{n}").customer_code)
+    for code in codes:
+        assert len(code) == 5 and CODE_RE.fullmatch(code), code
+        assert not set(code) & set("0O1IL"), code
+    assert len(set(codes)) == len(codes)
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["thủybình", "thu binh", "thu@binh", "thu-binh", "thu.binh", "ab", "Ñandu99", "ｔｈｕｂｉｎ"],
+)
+def test_signup_refuses_a_username_not_fit_for_a_parcel_label(client, username):
+    response = client.post(reverse("accounts:signup"), signup_data(username=username))
+
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors
+    assert "Use 3 to 20 Latin letters or digits, with no spaces, accents or symbols" in response.text
+    assert not User.objects.filter(role=Role.CUSTOMER).exists()
+    assert SESSION_KEY not in client.session
+
+
+def test_signup_refuses_a_username_taken_in_another_case(client, customer):
+    response = client.post(reverse("accounts:signup"), signup_data(username="THUBIN89X"))
+
+    assert response.status_code == 200
+    assert "This username is already taken." in response.text
+    assert User.objects.filter(username__iexact="thubin89x").count() == 1
+    assert SESSION_KEY not in client.session
+
+
+def test_signup_refuses_different_passwords(client):
+    response = client.post(reverse("accounts:signup"), signup_data(password2=STRONG_PASSWORD + "x"))
+    assert response.status_code == 200
+    assert "The two passwords differ." in response.text
+    assert not User.objects.filter(username="lanphuong").exists()
+
+
+def test_signup_refuses_a_weak_password(client):
+    response = client.post(
+        reverse("accounts:signup"), signup_data(password1="12345678", password2="12345678")
+    )
+    assert response.status_code == 200
+    assert "password1" in response.context["form"].errors
+    assert not User.objects.filter(username="lanphuong").exists()
+
+
+def test_signup_when_logged_in_goes_home(client_of, customer):
+    client = client_of(customer)
+    response = client.post(reverse("accounts:signup"), signup_data())
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert not User.objects.filter(username="lanphuong").exists()
+
+
+# --- log in / log out ------------------------------------------------------------------------------------
+
+
+def test_login_with_the_right_password(client, customer):
+    response = client.post(reverse("accounts:login"), {"username": "thubin89x", "password": "pw-for-tests-1"})
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert client.session[SESSION_KEY] == str(customer.pk)
+
+
+def test_login_follows_next(client, customer):
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "thubin89x", "password": "pw-for-tests-1", "next": reverse("tracking:list")},
+    )
+    assert response.status_code == 302 and response.url == reverse("tracking:list")
+
+
+def test_login_with_a_wrong_password_fails(client, customer):
+    response = client.post(reverse("accounts:login"), {"username": "thubin89x", "password": "wrong-one"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert SESSION_KEY not in client.session
+
+
+def test_login_page_when_logged_in_goes_home(client_of, customer):
+    response = client_of(customer).get(reverse("accounts:login"))
+    assert response.status_code == 302 and response.url == reverse("home")
+
+
+def test_logout_is_post_only(client_of, customer):
+    client = client_of(customer)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.session[SESSION_KEY] == str(customer.pk)
+
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302 and response.url == reverse("accounts:login")
+    assert SESSION_KEY not in client.session
+
+
+# --- profile ---------------------------------------------------------------------------------------------
+
+
+def test_profile_shows_the_customers_own_data(client_of, customer, other_customer):
+    DeliveryAddressFactory(customer=other_customer, street="Số 99 Phố Lạ")
+    mine = DeliveryAddressFactory(customer=customer, street="Số 7 Hàng Bạc")
+
+    response = client_of(customer).get(reverse("accounts:profile"))
+
+    assert response.status_code == 200
+    assert set(response.context["addresses"]) == set(customer.addresses.all())
+    assert mine.street in response.text
+    assert "Số 99 Phố Lạ" not in response.text
+    assert "YW532" in response.text and "123PO thubin89x YW532" in response.text
+
+
+@pytest.mark.parametrize("persona", ["cn_staff", "vn_staff", "ops"])
+def test_profile_for_staff_shows_their_role(request, client_of, persona):
+    user = request.getfixturevalue(persona)
+    response = client_of(user).get(reverse("accounts:profile"))
+    assert response.status_code == 200
+    assert user.username in response.text
+    assert str(user.get_role_display()) in response.text
+    assert 'data-testid="label-mark"' not in response.text  # staff have no parcel label
+    if user.warehouse_id:
+        assert user.warehouse.name in response.text
+
+
+# --- the admin -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["customer", "cn_staff", "vn_staff"])
+def test_admin_is_closed_to_non_operations(request, client_of, persona):
+    response = client_of(request.getfixturevalue(persona)).get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert urlsplit(response.url).path == reverse("admin:login")
+
+
+def test_anonymous_admin_goes_to_admin_login(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and urlsplit(response.url).path == reverse("admin:login")
+
+
+@pytest.mark.parametrize(
+    "model",
+    sorted(admin.site._registry, key=lambda m: m._meta.label),
+    ids=lambda m: m._meta.label,
+)
+def test_operations_can_open_every_admin_list_and_add_page(client_of, ops, customer, model):
+    # Some data so that every list has rows to render (list_display, select_related).
+    ConsignmentFactory(customer=customer)
+    TrackingNumberFactory(customer=customer)
+    client = client_of(ops)
+    opts = model._meta
+    changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert changelist.status_code == 200
+    obj = model._default_manager.first()
+    if obj is not None:
+        change = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+        assert change.status_code == 200
+    add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == 200
+
+
+# --- every URL has view tests ----------------------------------------------------------------------------
+
+# The URL names these view tests (the six apps' tests/test_views.py) exercise. A new URL fails this test
+# until its view tests are written: anonymous, wrong persona, right persona, wrong method.
+URLS_WITH_VIEW_TESTS = {
+    "home",
+    "set_language",
+    "accounts:signup",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:profile",
+    "addresses:list",
+    "addresses:create",
+    "addresses:edit",
+    "addresses:delete",
+    "addresses:default",
+    "addresses:china",
+    "tracking:list",
+    "tracking:paste",
+    "tracking:export",
+    "tracking:edit",
+    "tracking:cancel",
+    "tracking:import",
+    "tracking:import_detail",
+    "tracking:import_result",
+    "consignments:list",
+    "consignments:detail",
+    "notifications:list",
+    "notifications:open",
+    "notifications:mark_all_read",
+    "warehouse:scan",
+    "warehouse:card",
+    "warehouse:weigh",
+    "warehouse:declare",
+    "warehouse:label",
+    "warehouse:photos",
+    "warehouse:identify",
+    "warehouse:assign",
+    "warehouse:dispatch",
+    "warehouse:depot",
+    "warehouse:conflicts",
+    "warehouse:unidentified",
+}
+
+
+def _url_names(resolver, namespace=""):
+    from django.urls import URLPattern, URLResolver
+
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":  # Django's own admin: tested above by changelists and change pages
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_of_the_project_has_view_tests():
+    from django.urls import get_resolver
+
+    names = set(_url_names(get_resolver()))
+    assert names - URLS_WITH_VIEW_TESTS == set(), "URLs without view tests"
