@@ -175,9 +175,12 @@ def unidentified_parcels():
 
 
 def parcels_rematch() -> int:
-    """Try every unidentified parcel again (the scheduled safety net behind the per-registration task)."""
+    """The scheduled safety net behind the per-registration task: try again every unidentified parcel whose
+    code has an open registration (a task lost with a worker, a registration committed mid-scan)."""
     matched = 0
-    for parcel_id, code in unidentified_parcels().values_list("pk", "tracking_code").iterator():
+    open_codes = TrackingNumber.objects.filter(consignment__isnull=True).values("code")
+    candidates = unidentified_parcels().filter(tracking_code__in=open_codes).order_by()
+    for parcel_id, code in candidates.values_list("pk", "tracking_code").iterator():
         with transaction.atomic():
             _lock_code(code)
             parcel = Parcel.objects.get(pk=parcel_id)

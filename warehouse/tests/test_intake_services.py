@@ -203,3 +203,15 @@ def test_control_characters_around_a_scan_are_ignored(customer, cn_staff):
     tracking_register(customer=customer, raw_code="SF2000000000009")
     result = parcel_scan(raw_code="\x02SF2000000000009\x03\r", warehouse=cn_staff.warehouse, by=cn_staff)
     assert result.outcome == ScanResult.MATCHED
+
+
+def test_the_scheduled_rematch_catches_a_registration_whose_task_was_lost(customer, cn_staff):
+    from tracking.models import TrackingNumber
+    from warehouse.services import parcels_rematch
+
+    parcel_scan(raw_code="YT5000000000001", warehouse=cn_staff.warehouse, by=cn_staff)
+    parcel_scan(raw_code="YT5000000000002", warehouse=cn_staff.warehouse, by=cn_staff)  # nobody's
+    TrackingNumber.objects.create(customer=customer, code="YT5000000000001")  # no task ran
+    assert parcels_rematch() == 1
+    assert TrackingNumber.objects.get(code="YT5000000000001").status == TrackingStatus.MATCHED
+    assert parcels_rematch() == 0

@@ -1,0 +1,485 @@
+"""Thermal labels (100 × 150 mm) for consignments, printed at the China warehouse scan station.
+
+``consignment_label_pdf(consignment)`` → the PDF bytes of one label; ``labels_pdf(consignments)`` → one
+page per consignment, for a batch reprint.
+
+The label is read by two crews: Chinese-speaking staff in Guangzhou and Vietnamese staff at the depot, so
+its captions are fixed bilingual Vietnamese / Chinese text rather than the reader's interface language.
+Everything is solid black on white (thermal printers have no greys), barcodes use whole printer dots of a
+203 dpi head where they fit, and every barcode keeps a quiet zone of ten modules on each side.
+
+Fonts: a TrueType font that has the Vietnamese letters (DejaVu Sans, Liberation Sans, Noto Sans…) is
+embedded for the Latin text, and Chinese runs use a TrueType CJK font when the machine has one. Noto CJK,
+which Debian ships as CFF (PostScript outlines), cannot be embedded by reportlab: then Chinese falls back to
+reportlab's built-in CID font STSong-Light, and Latin to Helvetica when no TrueType font is found at all.
+A missing font never stops a label from printing.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from reportlab.graphics.barcode import code128
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdf_canvas
+
+from .selectors import vietnam_depots
+
+logger = logging.getLogger(__name__)
+
+PAGE_WIDTH = 100 * mm
+PAGE_HEIGHT = 150 * mm
+MARGIN = 4 * mm
+DOT = 25.4 / 203 * mm  # one dot of a 203 dpi thermal head
+QUIET_MODULES = 10
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+NONE = "—"
+
+# Probes: a font is only used when it has every one of these letters.
+VIETNAMESE_PROBE = "ĂẮẶÂẦĐÊỆÔỘƠỢƯỮăắặâầđêệôộơợưữ"
+CHINESE_PROBE = "寄售单客户重量尺寸快递品名目的仓"
+
+LATIN_CANDIDATES = [
+    (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+    (
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+    ),
+    (
+        "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
+    ),
+    (
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    ),
+    ("/Library/Fonts/Arial Unicode.ttf", None),
+    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
+]
+# TrueType-outline CJK fonts (Noto CJK's .ttc is CFF, which reportlab cannot embed; it is tried last
+# in case a later reportlab can).
+CJK_CANDIDATES = [
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/truetype/arphic/ukai.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+]
+
+
+# --- fonts -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelFonts:
+    regular: str
+    bold: str
+    cjk: str
+    latin_glyphs: frozenset[int] | None  # code points the Latin font has; None: Helvetica (Latin-1)
+
+    def for_char(self, char: str, *, bold: bool) -> str:
+        code = ord(char)
+        covered = code < 256 if self.latin_glyphs is None else code in self.latin_glyphs
+        if covered or char.isspace():
+            return self.bold if bold else self.regular
+        return self.cjk
+
+
+def _load_ttf(name: str, path: str, probe: str) -> TTFont | None:
+    """The TrueType font at path (first face of a collection that has every probe letter), or None."""
+    for index in range(8 if path.lower().endswith(".ttc") else 1):
+        try:
+            font = TTFont(name, path, subfontIndex=index)
+        except Exception as exc:  # missing file, CFF outlines, no more faces in the collection…
+            if index == 0:
+                logger.debug("label font %s not usable: %s", path, exc)
+            return None
+        if all(ord(c) in font.face.charToGlyph for c in probe):
+            return font
+    return None
+
+
+def _fc_list(query: str) -> list[str]:
+    """Font files fontconfig knows for a query (empty without fontconfig)."""
+    if not shutil.which("fc-list"):
+        return []
+    try:
+        out = subprocess.run(
+            ["fc-list", "--format", "%{file}\n", query],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.strip() for line in out.splitlines() if line.strip()})
+
+
+def _register(font: TTFont) -> str:
+    if font.fontName not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(font)
+    return font.fontName
+
+
+@functools.cache
+def label_fonts() -> LabelFonts:
+    """Find, register and remember the label's fonts. Never raises: the worst case is Helvetica + STSong."""
+    regular = bold = None
+    candidates = list(LATIN_CANDIDATES) + [
+        (path, None) for path in _fc_list(":lang=vi:fontformat=TrueType:style=Regular")
+    ]
+    for regular_path, bold_path in candidates:
+        regular = _load_ttf("KyGuiLabel", regular_path, VIETNAMESE_PROBE)
+        if regular is not None:
+            bold = _load_ttf("KyGuiLabel-Bold", bold_path, VIETNAMESE_PROBE) if bold_path else None
+            break
+
+    cjk = None
+    for path in CJK_CANDIDATES + _fc_list(":lang=zh-cn:fontformat=TrueType"):
+        cjk = _load_ttf("KyGuiLabelCJK", path, CHINESE_PROBE)
+        if cjk is not None:
+            break
+
+    if cjk is not None:
+        cjk_name = _register(cjk)
+    else:
+        try:
+            cjk_name = "STSong-Light"
+            if cjk_name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(UnicodeCIDFont(cjk_name))
+        except Exception:  # a reportlab built without its CID data: Chinese shows as blanks
+            logger.warning("no font for Chinese text on labels", exc_info=True)
+            cjk_name = "Helvetica"
+
+    if regular is None:
+        logger.warning("no TrueType font with Vietnamese letters found for labels: using Helvetica")
+        return LabelFonts("Helvetica", "Helvetica-Bold", cjk_name, None)
+    regular_name = _register(regular)
+    bold_name = _register(bold) if bold is not None else regular_name
+    return LabelFonts(regular_name, bold_name, cjk_name, frozenset(regular.face.charToGlyph))
+
+
+# --- drawing helpers -------------------------------------------------------------------------------------
+
+
+def _runs(text: str, fonts: LabelFonts, bold: bool) -> list[tuple[str, str]]:
+    """Split text into (font, chunk) runs: Latin and Vietnamese in the Latin font, the rest in CJK."""
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        font = fonts.for_char(char, bold=bold)
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return runs
+
+
+class Pen:
+    """Draws mixed Vietnamese / Chinese text on a canvas, one font per run."""
+
+    def __init__(self, canvas: pdf_canvas.Canvas, fonts: LabelFonts):
+        self.c, self.fonts = canvas, fonts
+
+    def width(self, text: str, size: float, *, bold: bool = False, spacing: float = 0) -> float:
+        glyphs = sum(
+            pdfmetrics.stringWidth(chunk, font, size) for font, chunk in _runs(text, self.fonts, bold)
+        )
+        return glyphs + spacing * max(len(text) - 1, 0)
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        *,
+        bold: bool = False,
+        align: str = "left",
+        spacing: float = 0,
+    ) -> float:
+        """Draw text with its baseline at y; align is left, center or right of x; spacing is extra room
+        between letters (the text stays one word for copy and search). Returns its width."""
+        width = self.width(text, size, bold=bold, spacing=spacing)
+        if align == "center":
+            x -= width / 2
+        elif align == "right":
+            x -= width
+        for font, chunk in _runs(text, self.fonts, bold):
+            self.c.setFont(font, size)
+            self.c.drawString(x, y, chunk, charSpace=spacing)
+            x += pdfmetrics.stringWidth(chunk, font, size) + spacing * len(chunk)
+        return width
+
+    def fit_size(self, text: str, max_width: float, largest: float, smallest: float, *, bold=True) -> float:
+        """The largest font size from largest down to smallest at which text fits max_width."""
+        width = self.width(text, largest, bold=bold)
+        if width <= max_width:
+            return largest
+        return max(smallest, largest * max_width / width)
+
+    def wrap(self, text: str, size: float, max_width: float, max_lines: int, *, bold=False) -> list[str]:
+        """Greedy line breaking at spaces (anywhere inside CJK), cut with an ellipsis past max_lines."""
+        tokens: list[str] = []
+        for char in text:
+            is_cjk = self.fonts.for_char(char, bold=bold) == self.fonts.cjk
+            if (
+                char.isspace()
+                or is_cjk
+                or not tokens
+                or tokens[-1].endswith(" ")
+                or self._cjk_end(tokens[-1])
+            ):
+                tokens.append(char)
+            else:
+                tokens[-1] += char
+        lines, line = [], ""
+        for token in tokens:
+            candidate = line + token
+            if line and self.width(candidate.rstrip(), size, bold=bold) > max_width:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line = candidate
+            while self.width(line, size, bold=bold) > max_width and len(line) > 1:  # one very long word
+                cut = len(line) - 1
+                while cut > 1 and self.width(line[:cut], size, bold=bold) > max_width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        if line.strip():
+            lines.append(line.rstrip())
+        if len(lines) > max_lines:
+            lines = lines[:max_lines]
+            last = lines[-1]
+            while last and self.width(last + "…", size, bold=bold) > max_width:
+                last = last[:-1]
+            lines[-1] = last.rstrip() + "…"
+        return lines
+
+    def _cjk_end(self, token: str) -> bool:
+        return self.fonts.for_char(token[-1], bold=False) == self.fonts.cjk
+
+
+def _barcode(value: str, max_width: float, bar_height: float, *, max_dots: int) -> code128.Code128:
+    """A Code128 of value with bars of whole printer dots (at most max_dots) that fits max_width.
+
+    max_width includes the quiet zones. When even two dots per module is too wide, the modules are
+    scaled down to fit (a very long code on a 100 mm label).
+    """
+    modules = code128.Code128(value, barWidth=1, barHeight=1, quiet=False, humanReadable=False).width
+    total = modules + 2 * QUIET_MODULES
+    dots = min(max_dots, int(max_width / (total * DOT)))
+    bar_width = dots * DOT if dots >= 2 else max_width / total
+    return code128.Code128(value, barWidth=bar_width, barHeight=bar_height, quiet=False, humanReadable=False)
+
+
+def _draw_barcode(
+    c, value: str, center_x: float, y: float, max_width: float, bar_height: float, max_dots: int
+):
+    symbol = _barcode(value, max_width, bar_height, max_dots=max_dots)
+    symbol.drawOn(c, center_x - symbol.width / 2, y)
+    return symbol
+
+
+# --- formatting ------------------------------------------------------------------------------------------
+
+
+def format_weight(grams: int | None) -> str:
+    """1250 → "1.25 kg", 1234 → "1.234 kg", 1000 → "1.00 kg", None → "—"."""
+    if not grams:
+        return NONE
+    text = f"{grams / 1000:.3f}"
+    if text.endswith("0"):
+        text = text[:-1]
+    return f"{text} kg"
+
+
+def _cm(millimetres: int) -> str:
+    return f"{millimetres / 10:.1f}".removesuffix(".0")
+
+
+def format_dimensions(consignment) -> str:
+    """ "40 × 30 × 20.5 cm" from millimetres, or "—" when not measured."""
+    sides = (consignment.length_mm, consignment.width_mm, consignment.height_mm)
+    if not all(sides):
+        return NONE
+    return " × ".join(_cm(side) for side in sides) + " cm"
+
+
+def _depot_lines(depot) -> tuple[str, str]:
+    if depot is None:
+        return NONE, ""
+    return depot.code, depot.name
+
+
+# --- the label -------------------------------------------------------------------------------------------
+
+
+def _draw_label(c: pdf_canvas.Canvas, pen: Pen, consignment, depot) -> None:
+    W, H, M = PAGE_WIDTH, PAGE_HEIGHT, MARGIN
+    inner = W - 2 * M
+    customer = consignment.customer
+    c.setFillColorRGB(0, 0, 0)
+    c.setStrokeColorRGB(0, 0, 0)
+
+    def rule(y, width=1.2):
+        c.setLineWidth(width)
+        c.line(M, y, W - M, y)
+
+    def caption(x, y, text, align="left"):
+        pen.text(x, y, text, 6.5, bold=True, align=align)
+
+    # 1. Header band: brand mark, white on black; the intake date on the right.
+    top = H - M
+    band = 11 * mm
+    c.rect(M, top - band, inner, band, stroke=0, fill=1)
+    c.setFillColorRGB(1, 1, 1)
+    brand = str(getattr(settings, "BRAND_MARK", "") or "")
+    size = pen.fit_size(brand, inner * 0.45, 20, 9)
+    pen.text(M + 3 * mm, top - band / 2 - size * 0.35, brand, size, bold=True)
+    when = consignment.created_at.astimezone(LOCAL_TZ) if consignment.created_at else None
+    pen.text(W - M - 3 * mm, top - 4.6 * mm, "ĐƠN KÝ GỬI · 寄售单", 6.5, bold=True, align="right")
+    pen.text(
+        W - M - 3 * mm,
+        top - 9 * mm,
+        when.strftime("%d/%m/%Y %H:%M") if when else NONE,
+        10,
+        bold=True,
+        align="right",
+    )
+    c.setFillColorRGB(0, 0, 0)
+
+    # 2. The customer: code very large, username under it.
+    y = top - band - 4.5 * mm
+    caption(M, y, "MÃ KHÁCH HÀNG · 客户代码")
+    code_text = customer.customer_code or NONE
+    size = pen.fit_size(code_text, inner, 66, 24)
+    y -= 1.8 * mm + size * 0.74
+    pen.text(W / 2, y, code_text, size, bold=True, align="center")
+    y -= 7.5 * mm
+    username = customer.username or NONE
+    size = pen.fit_size(username, inner, 17, 8)
+    pen.text(W / 2, y, username, size, bold=True, align="center")
+    y -= 3.5 * mm
+    rule(y)
+
+    # 3. Destination depot: its code in a black box, its name beside it.
+    box_h = 13 * mm
+    y -= 1.8 * mm
+    caption(M, y - 2.2 * mm, "KHO ĐÍCH · 目的仓")
+    depot_code, depot_name = _depot_lines(depot)
+    code_size = pen.fit_size(depot_code, 26 * mm, 26, 10)
+    box_w = max(18 * mm, pen.width(depot_code, code_size, bold=True) + 6 * mm)
+    box_y = y - box_h
+    c.rect(W - M - box_w, box_y, box_w, box_h - 0.6 * mm, stroke=0, fill=1)
+    c.setFillColorRGB(1, 1, 1)
+    pen.text(
+        W - M - box_w / 2,
+        box_y + (box_h - 0.6 * mm) / 2 - code_size * 0.36,
+        depot_code,
+        code_size,
+        bold=True,
+        align="center",
+    )
+    c.setFillColorRGB(0, 0, 0)
+    name_width = inner - box_w - 3 * mm
+    lines = pen.wrap(depot_name, 10.5, name_width, 2, bold=True) if depot_name else []
+    line_y = box_y + (6.2 * mm if len(lines) > 1 else 3.6 * mm)
+    for line in lines:
+        pen.text(M, line_y, line, 10.5, bold=True)
+        line_y -= 4.4 * mm
+    y = box_y - 1.8 * mm
+    rule(y)
+
+    # 4. The order: a large Code128 of its code, the code in text under it.
+    bar_h = 22 * mm
+    y -= 2.5 * mm + bar_h
+    _draw_barcode(c, consignment.code, W / 2, y, W - 2 * mm, bar_h, max_dots=4)
+    y -= 6 * mm
+    spacing = 2.2 * mm
+    size = pen.fit_size(consignment.code, inner - spacing * len(consignment.code), 16, 8)
+    pen.text(W / 2, y, consignment.code, size, bold=True, align="center", spacing=spacing)
+    y -= 3.5 * mm
+    rule(y)
+
+    # 5. Weight | dimensions.
+    cell_top = y
+    half = W / 2
+    has_chargeable = consignment.chargeable_weight_g is not None
+    caption(M, y - 3.2 * mm, "CÂN TÍNH PHÍ · 计费重" if has_chargeable else "CÂN NẶNG · 重量")
+    caption(half + 2.5 * mm, y - 3.2 * mm, "KÍCH THƯỚC · 尺寸")
+    weight = format_weight(consignment.chargeable_weight_g if has_chargeable else consignment.weight_g)
+    pen.text(M, y - 10.5 * mm, weight, pen.fit_size(weight, half - M - 3 * mm, 19, 9), bold=True)
+    dims = format_dimensions(consignment)
+    pen.text(half + 2.5 * mm, y - 10 * mm, dims, pen.fit_size(dims, half - M - 3 * mm, 13, 7), bold=True)
+    y -= 13 * mm
+    c.setLineWidth(1.2)
+    c.line(half, cell_top, half, y)
+    rule(y)
+
+    # 6. Goods, small.
+    caption(M, y - 3.2 * mm, "HÀNG HÓA · 品名")
+    goods = " / ".join(part for part in (consignment.goods_zh, consignment.goods_vi) if part) or NONE
+    if consignment.goods_quantity:
+        goods += f" × {consignment.goods_quantity}"
+    line_y = y - 7 * mm
+    lines = pen.wrap(goods, 8, inner, 2)
+    for line in lines:
+        pen.text(M, line_y, line, 8)
+        line_y -= 3.5 * mm
+    y -= 6.3 * mm + 3.5 * mm * len(lines)
+    rule(y)
+
+    # 7. The supplier's tracking number: a smaller Code128 and its text.
+    caption(M, y - 3.2 * mm, "MÃ VẬN ĐƠN · 快递单号")
+    tracking = consignment.parcel.tracking_code
+    bottom = M + 1 * mm
+    small_h = min(14 * mm, y - 5 * mm - (bottom + 5 * mm))
+    _draw_barcode(c, tracking, W / 2, bottom + 5 * mm, W - 2 * mm, small_h, max_dots=3)
+    pen.text(
+        W / 2, bottom + 1 * mm, tracking, pen.fit_size(tracking, inner, 10, 6), bold=True, align="center"
+    )
+
+
+def labels_pdf(consignments: Iterable) -> bytes:
+    """One 100 × 150 mm page per consignment, in the given order."""
+    consignments = list(consignments)
+    if not consignments:
+        raise ValueError("labels_pdf needs at least one consignment")
+    fonts = label_fonts()
+    depot = vietnam_depots().first()
+    buffer = io.BytesIO()
+    c = pdf_canvas.Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
+    brand = str(getattr(settings, "BRAND_MARK", "") or "")
+    c.setTitle(consignments[0].code if len(consignments) == 1 else f"{len(consignments)} labels")
+    c.setAuthor(brand)
+    c.setCreator(brand)
+    pen = Pen(c, fonts)
+    for consignment in consignments:
+        _draw_label(c, pen, consignment, depot)
+        c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def consignment_label_pdf(consignment) -> bytes:
+    """The thermal label of one consignment: one 100 × 150 mm PDF page."""
+    return labels_pdf([consignment])
