@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 from django.utils import timezone
 
 from consignments.models import Consignment
@@ -21,6 +22,7 @@ from warehouse.services import ScanResult, parcel_scan
 pytestmark = pytest.mark.django_db
 
 
+@translation.override("en")
 def test_a_pasted_list_gets_one_verdict_per_line_and_keeps_the_good_ones(customer, other_customer):
     TrackingNumberFactory(customer=customer, code="SF1111111111111")
     TrackingNumberFactory(customer=other_customer, code="YT2222222222222")
