@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import logging
 import shutil
 import subprocess
@@ -133,6 +134,16 @@ def _fc_list(query: str) -> list[str]:
     return sorted({line.strip() for line in out.splitlines() if line.strip()})
 
 
+def _fc_files(query: str):
+    """Lazily: fontconfig runs only when the caller gets this far."""
+    yield from _fc_list(query)
+
+
+def _fc_pairs(query: str):
+    for path in _fc_files(query):
+        yield path, None
+
+
 def _register(font: TTFont) -> str:
     if font.fontName not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(font)
@@ -143,9 +154,10 @@ def _register(font: TTFont) -> str:
 def label_fonts() -> LabelFonts:
     """Find, register and remember the label's fonts. Never raises: the worst case is Helvetica + STSong."""
     regular = bold = None
-    candidates = list(LATIN_CANDIDATES) + [
-        (path, None) for path in _fc_list(":lang=vi:fontformat=TrueType:style=Regular")
-    ]
+    candidates = itertools.chain(  # fontconfig is asked only when no known file is there
+        LATIN_CANDIDATES,
+        _fc_pairs(":lang=vi:fontformat=TrueType:style=Regular"),
+    )
     for regular_path, bold_path in candidates:
         regular = _load_ttf("KyGuiLabel", regular_path, VIETNAMESE_PROBE)
         if regular is not None:
@@ -153,7 +165,7 @@ def label_fonts() -> LabelFonts:
             break
 
     cjk = None
-    for path in CJK_CANDIDATES + _fc_list(":lang=zh-cn:fontformat=TrueType"):
+    for path in itertools.chain(CJK_CANDIDATES, _fc_files(":lang=zh-cn:fontformat=TrueType")):
         cjk = _load_ttf("KyGuiLabelCJK", path, CHINESE_PROBE)
         if cjk is not None:
             break

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from core.errors import DomainError
 from tracking.normalize import normalize_tracking_code
 
 from .forms import AssignForm, DeclarationForm, DepotScanForm, IdentifyForm, PhotoForm, ScanForm, WeightForm
+from .labels import consignment_label_pdf, labels_pdf
 from .models import Parcel, Warehouse
 from .selectors import china_warehouses, vietnam_depots
 from .services import (
@@ -249,11 +250,31 @@ def parcel_photos(request, station, pk):
 @at_station(Warehouse.Kind.CHINA)
 def consignment_label(request, station, pk):
     """The 100 × 150 mm thermal label, as a PDF; reprint any time."""
-    from .labels import consignment_label_pdf
-
     consignment = _consignment_at(station, pk)
-    response = HttpResponse(consignment_label_pdf(consignment), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{consignment.code}.pdf"'
+    return _pdf(consignment_label_pdf(consignment), f"label-{consignment.code}.pdf")
+
+
+@china_staff_required
+@at_station(Warehouse.Kind.CHINA)
+def consignment_labels(request, station):
+    """Batch reprint: the ids chosen on the dispatch list, one page each, in the order chosen."""
+    data = request.POST if request.method == "POST" else request.GET
+    ids = list(dict.fromkeys(int(i) for i in data.getlist("ids") if i.isascii() and i.isdigit()))[:500]
+    found = (
+        Consignment.objects.select_related("customer", "parcel")
+        .filter(pk__in=ids, current_warehouse=station)
+        .in_bulk()
+    )
+    chosen = [found[i] for i in ids if i in found]
+    if not chosen:
+        raise Http404
+    return _pdf(labels_pdf(chosen), f"labels-{len(chosen)}.pdf")
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
     return response
 
 

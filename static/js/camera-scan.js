@@ -26,7 +26,9 @@
   const ZXING_FORMATS = ["CODE_128", "EAN_13", "CODE_39", "ITF"];
   const FRAME_INTERVAL_MS = 100; // rest between two decodes of the video
   const MAX_FRAME_WIDTH = 1280; // larger pictures are scaled down before ZXing reads them
-  const MAX_GUIDE_HEIGHT = 160; // the guide box is squeezed to this height: a 1D code needs rows, not height
+  // A video frame is squeezed to at most this many rows (a 1D code needs rows, not height), fewer when
+  // decoding takes longer than FRAME_BUDGET_MS on this device: the page stays responsive on slow phones.
+  const MIN_ROWS = 32, START_ROWS = 96, MAX_ROWS = 160, FRAME_BUDGET_MS = 40;
   const CONFIRMATIONS = 2; // the same code read this many times in a row is taken
   const CONFIRM_WITHIN_MS = 1500;
   const DEFAULT_MIN_LENGTH = 6; // shorter reads are noise (tracking numbers and order codes are longer)
@@ -85,21 +87,18 @@
     return nativeDetector;
   }
 
-  let zxing = null; // a promise of {Z, fast, thorough}
+  let zxing = null; // a promise of {Z, reader}
   function getZXing(button) {
     if (!zxing) {
       zxing = (async function () {
         if (!window.ZXing) await loadScript(decoderSrc(button));
         const Z = window.ZXing;
-        // fast, for video frames: the rows around the middle; thorough, for one image: every row, turned too
-        function reader(tryHarder) {
-          const hints = new Map();
-          hints.set(Z.DecodeHintType.POSSIBLE_FORMATS, ZXING_FORMATS.map(function (f) { return Z.BarcodeFormat[f]; }));
-          if (tryHarder) hints.set(Z.DecodeHintType.TRY_HARDER, true);
-          const oneD = new Z.MultiFormatOneDReader(hints); // 1D only: no QR or other 2D readers to run
-          return { decode: function (bitmap) { return oneD.decode(bitmap, hints); } };
-        }
-        return { Z: Z, fast: reader(false), thorough: reader(true) };
+        // TRY_HARDER: every row of the picture, and the picture turned 90° when its source allows it
+        const hints = new Map();
+        hints.set(Z.DecodeHintType.POSSIBLE_FORMATS, ZXING_FORMATS.map(function (f) { return Z.BarcodeFormat[f]; }));
+        hints.set(Z.DecodeHintType.TRY_HARDER, true);
+        const oneD = new Z.MultiFormatOneDReader(hints); // 1D only: no QR or other 2D readers to run
+        return { Z: Z, reader: { decode: function (bitmap) { return oneD.decode(bitmap, hints); } } };
       })();
       zxing.catch(function () { zxing = null; }); // a failed load may be tried again
     }
@@ -132,17 +131,15 @@
 
   // plan: {binarizers: ["hybrid", "global"], mode, region: {x, y, w, h} or null}. Modes:
   //   "thorough": every row, then the picture turned 90° (one still image);
-  //   "rows": every row of the region squeezed to MAX_GUIDE_HEIGHT, not turned (the guide box, each frame);
-  //   "fast": 25 rows around the middle (the whole frame, now and then).
+  //   "rows": every row of the region squeezed to plan.rows rows, not turned (video frames).
   function zxingDecode(decoder, source, plan) {
     const Z = decoder.Z;
-    const canvas = plan.mode === "thorough"
-      ? toCanvas(source, plan.region, 2400)
-      : toCanvas(source, plan.region, MAX_FRAME_WIDTH, plan.mode === "rows" ? MAX_GUIDE_HEIGHT : 0);
+    const rows = plan.mode === "rows";
+    const canvas = rows ? toCanvas(source, plan.region, MAX_FRAME_WIDTH, plan.rows) : toCanvas(source, plan.region, 2400);
     if (!canvas) return null;
     const luminance = new Z.HTMLCanvasElementLuminanceSource(canvas);
-    if (plan.mode === "rows") luminance.isRotateSupported = function () { return false; };
-    const reader = plan.mode === "fast" ? decoder.fast : decoder.thorough;
+    if (rows) luminance.isRotateSupported = function () { return false; }; // no 90° retry on video frames
+    const reader = decoder.reader;
     for (let i = 0; i < plan.binarizers.length; i++) {
       const Binarizer = plan.binarizers[i] === "global" ? Z.GlobalHistogramBinarizer : Z.HybridBinarizer;
       try {
@@ -358,21 +355,25 @@
 
   function scanLoop(session, decoder, button) {
     const minLength = parseInt(button.getAttribute("data-min-length"), 10) || DEFAULT_MIN_LENGTH;
-    let last = null, count = 0, lastAt = 0, frame = 0;
+    let last = null, count = 0, lastAt = 0, frame = 0, rows = START_ROWS;
     async function tick() {
       if (session !== state.session) return;
       let result = null;
       const video = state.video;
       if (video && video.readyState >= 2) {
-        // ZXing: the guide box with one binarizer, then the other; every fourth frame the whole picture
+        // ZXing: the guide box with one binarizer, then the other; every fourth frame the whole picture.
+        // (The browser's own detector reads the whole frame each time.)
         const n = frame++ % 4;
         const region = n === 3 ? null : guideRegion(video, state.guide);
-        const plan = { binarizers: [n === 1 ? "global" : "hybrid"], mode: region ? "rows" : "fast", region: region };
+        const plan = { binarizers: [n === 1 ? "global" : "hybrid"], mode: "rows", region: region, rows: rows };
+        const started = performance.now();
         try {
           result = await decodeWith(decoder, video, plan);
         } catch (e) {
           result = null; // a frame that could not be read: the next one may be
         }
+        const fitting = rows * FRAME_BUDGET_MS / Math.max(1, performance.now() - started);
+        rows = Math.round(Math.min(MAX_ROWS, Math.max(MIN_ROWS, (rows + fitting) / 2)));
       }
       if (session !== state.session) return;
       const now = Date.now();

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from consignments.models import Consignment, ConsignmentStatus
 from consignments.services import (
@@ -16,6 +17,7 @@ from warehouse.services import ScanResult, parcel_scan
 pytestmark = pytest.mark.django_db
 
 
+@translation.override("en")
 def test_registered_code_is_matched_on_scan(customer, cn_staff, vn_staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         tracking = tracking_register(customer=customer, raw_code=" sf 1234 5678 9012 ", note="3 đôi giày")

@@ -5,6 +5,7 @@ Chinese. Pages are otherwise requested in English, so the assertions hold whatev
 """
 
 import gettext
+import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -629,7 +630,7 @@ def test_label_is_a_pdf_for_this_order(client_of, cn_staff, order):
     response = client_of(cn_staff).get(reverse("warehouse:label", args=[order.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert f'filename="{order.code}.pdf"' in response["Content-Disposition"]
+    assert f'filename="label-{order.code}.pdf"' in response["Content-Disposition"]
     assert response.content.startswith(b"%PDF")
 
 
@@ -1247,3 +1248,25 @@ def test_operations_assign_with_a_malformed_parcel_id_is_404(client_of, ops, cus
     response = client.post(UNIDENTIFIED, {"parcel": parcel, "customer": "YW532", "reason": "x"})
     assert response.status_code == 404
     assert not Consignment.objects.exists()
+
+
+def test_batch_labels_print_only_this_warehouses_orders_in_the_order_chosen(client_of, cn_staff, customer, order):
+    from pypdf import PdfReader
+
+    second = ConsignmentFactory(customer=customer, parcel=ParcelFactory(warehouse=cn_staff.warehouse))
+    foreign = ConsignmentFactory(customer=customer, parcel=ParcelFactory(warehouse=ChinaWarehouseFactory(code="SZ")))
+    url = reverse("warehouse:labels")
+    response = client_of(cn_staff).post(url, {"ids": [second.pk, order.pk, foreign.pk, "²", "x"]})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) == 2
+    assert second.code in pages[0].extract_text() and order.code in pages[1].extract_text()
+    assert client_of(cn_staff).post(url, {"ids": [foreign.pk]}).status_code == 404
+
+
+def test_batch_labels_are_for_china_staff_only(client, customer, vn_staff, order):
+    url = reverse("warehouse:labels")
+    assert client.get(url).status_code == 302
+    for user in (customer, vn_staff):
+        client.force_login(user)
+        assert client.get(url, {"ids": [order.pk]}).status_code == 403
