@@ -49,7 +49,7 @@ NONE = "—"
 
 # Probes: a font is only used when it has every one of these letters.
 VIETNAMESE_PROBE = "ĂẮẶÂẦĐÊỆÔỘƠỢƯỮăắặâầđêệôộơợưữ"
-CHINESE_PROBE = "寄售单客户重量尺寸快递品名目的仓"
+CHINESE_PROBE = "集运订单客户重量尺寸快递品名目的仓"
 
 LATIN_CANDIDATES = [
     (
@@ -368,7 +368,7 @@ def _draw_label(c: pdf_canvas.Canvas, pen: Pen, consignment, depot) -> None:
     size = pen.fit_size(brand, inner * 0.45, 20, 9)
     pen.text(M + 3 * mm, top - band / 2 - size * 0.35, brand, size, bold=True)
     when = consignment.created_at.astimezone(LOCAL_TZ) if consignment.created_at else None
-    pen.text(W - M - 3 * mm, top - 4.6 * mm, "ĐƠN KÝ GỬI · 寄售单", 6.5, bold=True, align="right")
+    pen.text(W - M - 3 * mm, top - 4.6 * mm, "ĐƠN KÝ GỬI · 集运订单", 6.5, bold=True, align="right")
     pen.text(
         W - M - 3 * mm,
         top - 9 * mm,
@@ -381,7 +381,7 @@ def _draw_label(c: pdf_canvas.Canvas, pen: Pen, consignment, depot) -> None:
 
     # 2. The customer: code very large, username under it.
     y = top - band - 4.5 * mm
-    caption(M, y, "MÃ KHÁCH HÀNG · 客户代码")
+    caption(M, y, "MÃ KHÁCH HÀNG · 客户编号")
     code_text = customer.customer_code or NONE
     size = pen.fit_size(code_text, inner, 66, 24)
     y -= 1.8 * mm + size * 0.74
@@ -436,7 +436,7 @@ def _draw_label(c: pdf_canvas.Canvas, pen: Pen, consignment, depot) -> None:
     cell_top = y
     half = W / 2
     has_chargeable = consignment.chargeable_weight_g is not None
-    caption(M, y - 3.2 * mm, "CÂN TÍNH PHÍ · 计费重" if has_chargeable else "CÂN NẶNG · 重量")
+    caption(M, y - 3.2 * mm, "CÂN TÍNH PHÍ · 计费重量" if has_chargeable else "CÂN NẶNG · 重量")
     caption(half + 2.5 * mm, y - 3.2 * mm, "KÍCH THƯỚC · 尺寸")
     weight = format_weight(consignment.chargeable_weight_g if has_chargeable else consignment.weight_g)
     pen.text(M, y - 10.5 * mm, weight, pen.fit_size(weight, half - M - 3 * mm, 19, 9), bold=True)
