@@ -66,6 +66,17 @@ def scan(staff, code):
 
 @pytest.mark.browser
 @pytest.mark.worker
+def label_response_is_pdf(staff, card) -> bool:
+    """The label link answers a PDF (the browser's viewer is not something to assert on)."""
+    href = card.locator("[data-testid=print-label]").get_attribute("href")
+    response = staff.request.get(href)
+    return (
+        response.ok
+        and response.headers["content-type"] == "application/pdf"
+        and response.body()[:4] == b"%PDF"
+    )
+
+
 def declare(staff, goods_vi, goods_zh, quantity, unit_value):
     """Fill the customs declaration on the station card and wait until it is saved."""
     form = staff.locator("#scan-result form[id^=declare-]")
@@ -169,6 +180,8 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     card.locator("[data-testid=height_cm-input]").fill("20")
     card.locator("form[id^=measure-] button[type=submit]").click()
     staff.locator("[data-testid=weight-saved]").wait_for()
+    # The cursor goes back to the scan input, ready for the next parcel.
+    staff.wait_for_function("document.activeElement.matches('#scan-form .scan-input')", timeout=2_000)
     # 40 × 30 × 20 cm / 6000 = 4 kg volumetric: the chargeable weight is the larger one.
     assert card.locator("[data-testid=chargeable-weight]").inner_text().strip() == "4 kg"
     measured = Consignment.objects.get(code=first_order)
@@ -184,9 +197,8 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     label = label_popup.value
     label.wait_for_load_state()
     assert label.url.endswith("/label.pdf"), label.url
+    assert label_response_is_pdf(staff, card)
     label.close()
-    # The cursor goes back to the scan input, ready for the next parcel.
-    staff.wait_for_function("document.activeElement.matches('#scan-form .scan-input')", timeout=2_000)
     shot(staff, "cn-scan-matched-weighed")
 
     scan(staff, FIRST_CODE)
@@ -271,11 +283,12 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     customer.wait_for_url(f"**/orders/{first_order}/")
     assert customer.inner_text("[data-testid=order-status]").strip() == vi("Chờ giao", "Awaiting delivery")
     steps = customer.locator("[data-testid=timeline] li").all_inner_texts()
-    assert len(steps) == 4, steps
+    assert len(steps) == 5, steps
     assert vi("Hàng về kho TQ", "Arrived at China warehouse") in steps[0]
-    assert "1.25" in steps[1]
-    assert vi("Vận chuyển quốc tế", "International transit") in steps[2]
-    assert vi("Chờ giao", "Awaiting delivery") in steps[3]
+    assert "1.25" in steps[1] and "40 × 30 × 20 cm" in steps[1]  # weighed and measured
+    assert "Giày thể thao" in steps[2]  # declared for customs
+    assert vi("Vận chuyển quốc tế", "International transit") in steps[3]
+    assert vi("Chờ giao", "Awaiting delivery") in steps[4]
     shot(customer, "customer-order-timeline")
 
 

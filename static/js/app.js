@@ -68,7 +68,8 @@
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.target.id === "scan-result") beep(event.target.getAttribute("data-outcome"));
-    if (event.target.classList && event.target.classList.contains("weight-panel")) {
+    // A panel of the station card was saved: the next thing the station does is scan again.
+    if (event.target.classList && event.target.classList.contains("station-panel") && !event.target.querySelector(".is-invalid, .invalid-feedback")) {
       const input = scanInput(); if (input) input.focus();
     }
   });
