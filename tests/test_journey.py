@@ -64,8 +64,6 @@ def scan(staff, code):
     staff.keyboard.press("Enter")
 
 
-@pytest.mark.browser
-@pytest.mark.worker
 def label_response_is_pdf(staff, card) -> bool:
     """The label link answers a PDF (the browser's viewer is not something to assert on)."""
     href = card.locator("[data-testid=print-label]").get_attribute("href")
@@ -88,6 +86,8 @@ def declare(staff, goods_vi, goods_zh, quantity, unit_value):
     staff.locator("[data-testid=declare-saved]").wait_for()
 
 
+@pytest.mark.browser
+@pytest.mark.worker
 def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     cn_staff = ChinaStaffFactory(username="khotq")  # also creates the Guangzhou warehouse
     vn_staff = VietnamStaffFactory(username="khohn")  # and the Hà Nội depot
