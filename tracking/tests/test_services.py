@@ -1,6 +1,5 @@
 import pytest
-from django.utils import translation
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from consignments.models import Consignment
 from core.errors import DomainError
