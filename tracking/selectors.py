@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.utils import timezone
 
 from .models import TrackingImport, TrackingNumber, TrackingStatus
@@ -21,7 +21,7 @@ def tracking_numbers_for(*, customer):
 
 
 def tracking_numbers_filtered(*, customer, status: str = "", courier: str = "", q: str = ""):
-    """The customer's list with its filters. Rows carry `is_conflict` (someone else registered the code too)."""
+    """The customer's list with its filters."""
     qs = tracking_numbers_for(customer=customer)
     if status == STALE:
         qs = qs.filter(status=TrackingStatus.REGISTERED, created_at__lt=stale_cutoff())
@@ -31,8 +31,22 @@ def tracking_numbers_filtered(*, customer, status: str = "", courier: str = "", 
         qs = qs.filter(courier=courier)
     if q:
         qs = qs.filter(code__contains=q)
-    others = TrackingNumber.objects.filter(code=OuterRef("code")).exclude(customer=OuterRef("customer"))
-    return qs.annotate(is_conflict=Exists(others))
+    return qs
+
+
+def mark_conflicts(*, customer, rows) -> list:
+    """Set `is_conflict` on these rows (one page): someone else registered the code too. One query, for the
+    page only: an annotation would be evaluated for every row an OFFSET skips."""
+    rows = list(rows)
+    codes = [row.code for row in rows]
+    taken = set(
+        TrackingNumber.objects.filter(code__in=codes)
+        .exclude(customer=customer)
+        .values_list("code", flat=True)
+    )
+    for row in rows:
+        row.is_conflict = row.code in taken
+    return rows
 
 
 def open_registrations_for_code(*, code: str):

@@ -23,7 +23,7 @@ from .forms import (
 )
 from .models import TrackingImport, TrackingNumber
 from .normalize import normalize_tracking_code
-from .selectors import stale_cutoff, tracking_imports_for, tracking_numbers_filtered
+from .selectors import mark_conflicts, stale_cutoff, tracking_imports_for, tracking_numbers_filtered
 from .services import (
     MAX_PASTE_LINES,
     Verdict,
@@ -93,6 +93,7 @@ def tracking_list(request):
     page = Paginator(tracking_numbers_filtered(customer=request.user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = mark_conflicts(customer=request.user, rows=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cn/consignments/<int:pk>/declaration/", views.consignment_declare_view, name="declare"),
     path("cn/consignments/<int:pk>/label.pdf", views.consignment_label, name="label"),
     path("cn/labels.pdf", views.consignment_labels, name="labels"),
+    path("cn/parcels/<int:pk>/", views.parcel_panel, name="parcel"),
     path("cn/parcels/<int:pk>/photos/", views.parcel_photos, name="photos"),
     path("cn/parcels/<int:pk>/identify/", views.parcel_identify, name="identify"),
     path("cn/parcels/<int:pk>/assign/", views.parcel_assign_view, name="assign"),

@@ -138,13 +138,15 @@ def scan(request, station):
         except DomainError as exc:
             error = exc.message
     context = {"form": ScanForm(), "station": station, "result": result, "error": error}
+    if request.htmx:
+        # The hot path: the outcome and the customer code at once; the station card (weight, declaration,
+        # photos) follows in its own request while staff read the result.
+        return render(request, "warehouse/scan.html#scan_result", context)
     if result is not None:
         if result.consignment is not None:
             context.update(_card_context(result.consignment))
         else:
             context.update(_identify_context(result.parcel))
-    if request.htmx:
-        return render(request, "warehouse/scan.html#scan_result", context)
     return render(request, "warehouse/scan.html", context)
 
 
@@ -153,7 +155,21 @@ def scan(request, station):
 def consignment_card(request, station, pk):
     """One order's station card, reachable again after the scan (and without JavaScript)."""
     consignment = _consignment_at(station, pk)
-    return render(request, "warehouse/card.html", {"station": station, **_card_context(consignment)})
+    context = {"station": station, **_card_context(consignment)}
+    if request.htmx:
+        return render(request, "warehouse/_card.html", context)
+    return render(request, "warehouse/card.html", context)
+
+
+@china_staff_required
+@at_station(Warehouse.Kind.CHINA)
+def parcel_panel(request, station, pk):
+    """An unidentified or conflicted parcel's panel: read the label, photos."""
+    parcel = _parcel_at(station, pk)
+    context = {"station": station, **_identify_context(parcel)}
+    if request.htmx:
+        return render(request, "warehouse/_identify.html", context)
+    return render(request, "warehouse/identify.html", context)
 
 
 def _card_panel(request, consignment, template, extra):

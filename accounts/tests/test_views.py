@@ -296,6 +296,7 @@ def test_operations_can_open_every_admin_list_and_add_page(client_of, ops, custo
 # The URL names these view tests (the six apps' tests/test_views.py) exercise. A new URL fails this test
 # until its view tests are written: anonymous, wrong persona, right persona, wrong method.
 URLS_WITH_VIEW_TESTS = {
+    "warehouse:parcel",
     "warehouse:labels",
     "home",
     "set_language",

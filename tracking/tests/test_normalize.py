@@ -31,7 +31,11 @@ def _to_full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
-@given(codes, st.lists(st.sampled_from([" ", "\u00a0", "\u200b", "\u3000", "\t", "\ufeff"]), max_size=4), st.data())
+@given(
+    codes,
+    st.lists(st.sampled_from([" ", "\u00a0", "\u200b", "\u3000", "\t", "\ufeff"]), max_size=4),
+    st.data(),
+)
 def test_whitespace_case_and_width_never_change_the_result(code, spaces, data):
     expected = normalize_tracking_code(code)
     messy = list(code.lower() if data.draw(st.booleans()) else code)

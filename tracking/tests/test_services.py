@@ -39,14 +39,22 @@ def test_a_pasted_list_gets_one_verdict_per_line_and_keeps_the_good_ones(custome
     verdicts, rest = tracking_register_pasted(customer=customer, text=text)
     assert rest == ""
     assert [v.verdict for v in verdicts] == [
-        Verdict.ALREADY, Verdict.CONFLICT, Verdict.REFUSED, Verdict.ADDED, Verdict.DUPLICATE, Verdict.REFUSED,
+        Verdict.ALREADY,
+        Verdict.CONFLICT,
+        Verdict.REFUSED,
+        Verdict.ADDED,
+        Verdict.DUPLICATE,
+        Verdict.REFUSED,
         Verdict.ADDED,
     ]
     assert [v.line for v in verdicts] == list(range(1, 8))
     assert "order number" in verdicts[2].message
     assert "line 4" in verdicts[4].message
     assert set(TrackingNumber.objects.filter(customer=customer).values_list("code", flat=True)) == {
-        "SF1111111111111", "YT2222222222222", "JT3333333333333", "78123456789012",
+        "SF1111111111111",
+        "YT2222222222222",
+        "JT3333333333333",
+        "78123456789012",
     }
     assert TrackingNumber.objects.get(customer=customer, code="78123456789012").courier == "zto"
 
@@ -79,7 +87,9 @@ def test_registration_needs_an_address(new_customer):
 
 
 def test_html_in_a_note_is_kept_as_text(customer):
-    tracking = tracking_register(customer=customer, raw_code="SF1000000000009", note="<script>alert(1)</script>")
+    tracking = tracking_register(
+        customer=customer, raw_code="SF1000000000009", note="<script>alert(1)</script>"
+    )
     assert tracking.note == "<script>alert(1)</script>"
 
 
@@ -116,7 +126,9 @@ def test_stale_registrations_are_told_once(customer, django_capture_on_commit_ca
     assert old.code in notification.message
 
 
-def test_operations_resolve_a_conflict_and_the_waiting_parcel_is_matched(customer, other_customer, cn_staff, ops):
+def test_operations_resolve_a_conflict_and_the_waiting_parcel_is_matched(
+    customer, other_customer, cn_staff, ops
+):
     tracking_register(customer=customer, raw_code="ZTO778899001122")
     theirs = tracking_register(customer=other_customer, raw_code="778899001122")
     assert theirs.conflict

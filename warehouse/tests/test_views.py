@@ -297,9 +297,11 @@ def test_scan_of_a_registered_code_creates_the_order(
     assert f'data-testid="scan-order-code">{order.code}</div>' in response.text
     assert 'data-testid="scan-customer-code">YW532</div>' in response.text
     assert "KM748" not in response.text
-    assert weigh_url(order) in response.text  # the weight panel comes with it
-    if htmx:
+    if htmx:  # the station card (weight panel…) follows in its own request
+        assert f'hx-get="{reverse("warehouse:card", args=[order.pk])}"' in response.text
         assert 'hx-swap-oob="afterbegin:#recent-scans"' in response.text
+    else:
+        assert weigh_url(order) in response.text  # the weight panel comes with the page
 
     assert (
         Notification.objects.filter(
@@ -686,10 +688,16 @@ def stray(cn_staff):
 
 
 def test_scan_of_an_unregistered_code_offers_to_identify_it(client_of, cn_staff, stray):
-    response = _scan(client_of(cn_staff), "YT5550001112", True)
+    client = client_of(cn_staff)
+    response = _scan(client, "YT5550001112", True)
     assert _outcome(response) == "unidentified"
-    assert 'data-testid="identify"' in response.text
-    assert reverse("warehouse:identify", args=[stray.pk]) in response.text
+    panel_url = reverse("warehouse:parcel", args=[stray.pk])
+    assert f'hx-get="{panel_url}"' in response.text  # the panel follows in its own request
+    panel = client.get(panel_url, headers=HTMX)
+    assert 'data-testid="identify"' in panel.text
+    assert reverse("warehouse:identify", args=[stray.pk]) in panel.text
+    page = _scan(client, "YT5550001112", False)  # without JavaScript, all in one page
+    assert 'data-testid="identify"' in page.text
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
@@ -1250,11 +1258,15 @@ def test_operations_assign_with_a_malformed_parcel_id_is_404(client_of, ops, cus
     assert not Consignment.objects.exists()
 
 
-def test_batch_labels_print_only_this_warehouses_orders_in_the_order_chosen(client_of, cn_staff, customer, order):
+def test_batch_labels_print_only_this_warehouses_orders_in_the_order_chosen(
+    client_of, cn_staff, customer, order
+):
     from pypdf import PdfReader
 
     second = ConsignmentFactory(customer=customer, parcel=ParcelFactory(warehouse=cn_staff.warehouse))
-    foreign = ConsignmentFactory(customer=customer, parcel=ParcelFactory(warehouse=ChinaWarehouseFactory(code="SZ")))
+    foreign = ConsignmentFactory(
+        customer=customer, parcel=ParcelFactory(warehouse=ChinaWarehouseFactory(code="SZ"))
+    )
     url = reverse("warehouse:labels")
     response = client_of(cn_staff).post(url, {"ids": [second.pk, order.pk, foreign.pk, "²", "x"]})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -1270,3 +1282,30 @@ def test_batch_labels_are_for_china_staff_only(client, customer, vn_staff, order
     for user in (customer, vn_staff):
         client.force_login(user)
         assert client.get(url, {"ids": [order.pk]}).status_code == 403
+
+
+def test_the_parcel_panel_is_for_this_warehouses_china_staff(client, client_of, cn_staff, customer):
+    mine = ParcelFactory(warehouse=cn_staff.warehouse, tracking_code="YT6660001112", label_text="thubin89x")
+    foreign = ParcelFactory(warehouse=ChinaWarehouseFactory(code="SZ"), tracking_code="YT6660001113")
+    staff = client_of(cn_staff)
+    htmx = staff.get(reverse("warehouse:parcel", args=[mine.pk]), headers={"HX-Request": "true"})
+    assert htmx.status_code == 200 and b"<html" not in htmx.content
+    assert b'data-testid="identify"' in htmx.content and b"thubin89x" in htmx.content
+    page = staff.get(reverse("warehouse:parcel", args=[mine.pk]))
+    assert page.status_code == 200 and b"<html" in page.content
+    assert staff.get(reverse("warehouse:parcel", args=[foreign.pk])).status_code == 404
+    client.force_login(customer)
+    assert client.get(reverse("warehouse:parcel", args=[mine.pk])).status_code == 403
+
+
+def test_an_htmx_scan_answers_the_outcome_and_loads_the_card_separately(client_of, cn_staff, order):
+    staff = client_of(cn_staff)
+    response = staff.post(SCAN, {"code": order.parcel.tracking_code}, headers={"HX-Request": "true"})
+    card_url = reverse("warehouse:card", args=[order.pk])
+    assert f'hx-get="{card_url}"'.encode() in response.content
+    card = staff.get(card_url, headers={"HX-Request": "true"})
+    assert (
+        card.status_code == 200
+        and b'data-testid="station-card"' in card.content
+        and b"<html" not in card.content
+    )
