@@ -36,6 +36,10 @@ class WeightForm(StyledFormMixin, forms.Form):
         label=_("Weight (kg)"),
         min_value=Decimal("0.001"),
         max_value=Decimal("500"),
+        error_messages={
+            key: _("Enter a weight between 0.001 kg and 500 kg.")
+            for key in ("min_value", "max_value", "invalid", "required", "max_digits", "max_decimal_places")
+        },
         max_digits=7,
         decimal_places=3,
         widget=_decimal_input("0.001"),

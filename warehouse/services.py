@@ -250,7 +250,7 @@ def parcel_assign(*, parcel: Parcel, customer, by, reason: str) -> Consignment:
         code=parcel.tracking_code, customer=customer, consignment__isnull=True
     ).first()
     consignment = consignment_create_for_parcel(
-        parcel=parcel, customer=customer, tracking=registration, by=by, note=reason[:255]
+        parcel=parcel, customer=customer, tracking=registration, by=by
     )
     ConsignmentEvent.objects.create(
         consignment=consignment,

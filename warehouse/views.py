@@ -248,7 +248,7 @@ def parcel_photos(request, station, pk):
         "parcel": parcel,
         "photos": list(parcel.photos.all()),
         "photo_form": PhotoForm(),
-        "error": error,
+        "photo_error": error,
     }
     if request.htmx:
         return render(request, "warehouse/_photos.html", context)
@@ -336,8 +336,10 @@ def parcel_assign_view(request, station, pk):
         error = _("Say why this parcel is this customer's (e.g. “customer code on the label”).")
     if error:
         context = {"station": station, "error": error, **_identify_context(parcel)}
-        template = "warehouse/_identify.html" if request.htmx else "warehouse/identify.html"
-        return render(request, template, context)
+        # The candidate form swaps the whole result area (#scan-result): answer one, with the panel inside.
+        return render(
+            request, "warehouse/_assign_error.html" if request.htmx else "warehouse/identify.html", context
+        )
     if request.htmx:
         result = ScanResult(outcome=ScanResult.MATCHED, parcel=parcel, consignment=consignment)
         context = {"station": station, "result": result, **_card_context(consignment)}

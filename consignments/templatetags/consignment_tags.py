@@ -37,3 +37,11 @@ def kg(grams) -> str:
     if grams is None:
         return "—"
     return f"{grams / 1000:.3f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def age_days(moment) -> int:
+    """Whole days since a moment (for "waiting 31 days")."""
+    from django.utils import timezone
+
+    return (timezone.now() - moment).days if moment else 0
