@@ -29,6 +29,19 @@ def _decimal_input(step: str) -> forms.NumberInput:
     )
 
 
+def _dimension_field(label) -> forms.DecimalField:
+    """One side of the parcel, in cm with one decimal, 1–300 (stored in millimetres)."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal("1"),
+        max_value=Decimal("300"),
+        max_digits=4,
+        decimal_places=1,
+        widget=_decimal_input("0.1"),
+    )
+
+
 class WeightForm(StyledFormMixin, forms.Form):
     """Weight, and optionally the three dimensions (cm, one decimal), as staff read them off scale and tape."""
 
@@ -44,33 +57,9 @@ class WeightForm(StyledFormMixin, forms.Form):
         decimal_places=3,
         widget=_decimal_input("0.001"),
     )
-    length_cm = forms.DecimalField(
-        label=_("Length (cm)"),
-        required=False,
-        min_value=Decimal("1"),
-        max_value=Decimal("300"),
-        max_digits=4,
-        decimal_places=1,
-        widget=_decimal_input("0.1"),
-    )
-    width_cm = forms.DecimalField(
-        label=_("Width (cm)"),
-        required=False,
-        min_value=Decimal("1"),
-        max_value=Decimal("300"),
-        max_digits=4,
-        decimal_places=1,
-        widget=_decimal_input("0.1"),
-    )
-    height_cm = forms.DecimalField(
-        label=_("Height (cm)"),
-        required=False,
-        min_value=Decimal("1"),
-        max_value=Decimal("300"),
-        max_digits=4,
-        decimal_places=1,
-        widget=_decimal_input("0.1"),
-    )
+    length_cm = _dimension_field(_("Length (cm)"))
+    width_cm = _dimension_field(_("Width (cm)"))
+    height_cm = _dimension_field(_("Height (cm)"))
 
     def clean(self):
         cleaned = super().clean()

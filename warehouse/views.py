@@ -172,6 +172,17 @@ def parcel_panel(request, station, pk):
     return render(request, "warehouse/identify.html", context)
 
 
+def _save_form(form, save) -> str | None:
+    """Validate, then call the service; return what went wrong, in words for the station, or None."""
+    if not form.is_valid():
+        return " ".join(str(e) for errors in form.errors.values() for e in errors)
+    try:
+        save()
+    except DomainError as exc:
+        return exc.message
+    return None
+
+
 def _card_panel(request, consignment, template, extra):
     if request.htmx:
         return render(request, template, {**_card_context(consignment), **extra})
@@ -189,19 +200,13 @@ def consignment_weigh(request, station, pk):
     """Weight (and dimensions): volumetric and chargeable weight follow."""
     consignment = _consignment_at(station, pk)
     form = WeightForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            consignment_measure(
-                consignment=consignment, weight_g=form.weight_g, by=request.user, **form.dimensions_mm()
-            )
-        except DomainError as exc:
-            error = exc.message
-    else:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    extra = {"error": error, "saved": error is None}
-    if error:
-        extra["weight_form"] = form
+    error = _save_form(
+        form,
+        lambda: consignment_measure(
+            consignment=consignment, weight_g=form.weight_g, by=request.user, **form.dimensions_mm()
+        ),
+    )
+    extra = {"error": error, "saved": error is None, **({"weight_form": form} if error else {})}
     return _card_panel(request, consignment, "warehouse/_measure.html", extra)
 
 
@@ -211,25 +216,18 @@ def consignment_weigh(request, station, pk):
 def consignment_declare_view(request, station, pk):
     consignment = _consignment_at(station, pk)
     form = DeclarationForm(request.POST)
-    error = None
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            consignment_declare(
-                consignment=consignment,
-                goods_vi=data["goods_vi"],
-                goods_zh=data["goods_zh"],
-                quantity=data["quantity"],
-                unit_value_fen=form.unit_value_fen,
-                by=request.user,
-            )
-        except DomainError as exc:
-            error = exc.message
-    else:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    extra = {"error": error, "saved": error is None}
-    if error:
-        extra["declaration_form"] = form
+    error = _save_form(
+        form,
+        lambda: consignment_declare(
+            consignment=consignment,
+            goods_vi=form.cleaned_data["goods_vi"],
+            goods_zh=form.cleaned_data["goods_zh"],
+            quantity=form.cleaned_data["quantity"],
+            unit_value_fen=form.unit_value_fen,
+            by=request.user,
+        ),
+    )
+    extra = {"error": error, "saved": error is None, **({"declaration_form": form} if error else {})}
     return _card_panel(request, consignment, "warehouse/_declare.html", extra)
 
 
