@@ -75,3 +75,11 @@ def client_of(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def english(client):
+    """Pages in English for this test client, so assertions do not depend on the Vietnamese wording."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -5,10 +5,9 @@ Pages are requested in English so that the assertions hold whatever the translat
 """
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
@@ -16,24 +15,13 @@ from django.urls import reverse
 from accounts.models import Role, User
 from addresses.tests.factories import DeliveryAddressFactory
 from consignments.tests.factories import ConsignmentFactory
+from core.testing import assert_login_redirect
 from tracking.tests.factories import TrackingNumberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 STRONG_PASSWORD = "Kygui-2024-mat-khau!"
 CODE_RE = re.compile(r"^[A-Z]{2}[2-9]{3}$")
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-def assert_login_redirect(response, path):
-    assert response.status_code == 302, response.status_code
-    url = urlsplit(response.url)
-    assert url.path == reverse("accounts:login")
-    assert parse_qs(url.query)["next"] == [path]
 
 
 def signup_data(**overrides):

@@ -3,30 +3,16 @@
 A customer only ever sees and changes their own addresses: an id from the URL is never trusted.
 """
 
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from addresses.models import DeliveryAddress
 from addresses.tests.factories import DeliveryAddressFactory
+from core.testing import assert_login_redirect
 from warehouse.tests.factories import ChinaWarehouseFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-def assert_login_redirect(response, path):
-    assert response.status_code == 302, response.status_code
-    url = urlsplit(response.url)
-    assert url.path == reverse("accounts:login")
-    assert parse_qs(url.query)["next"] == [path]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def messages_of(response):

@@ -1,27 +1,13 @@
 """View tests for the customer's consignment orders: the list and the detail with its timeline."""
 
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from consignments.models import ConsignmentEvent, ConsignmentStatus, EventKind
 from consignments.tests.factories import ConsignmentFactory
+from core.testing import assert_login_redirect
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-def assert_login_redirect(response, path):
-    assert response.status_code == 302, response.status_code
-    url = urlsplit(response.url)
-    assert url.path == reverse("accounts:login")
-    assert parse_qs(url.query)["next"] == [path]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -1,27 +1,13 @@
 """View tests for notifications: the list, opening one, marking all read, and the bell count."""
 
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
+from core.testing import assert_login_redirect
 from notifications.models import Notification, NotificationKind
 from notifications.tests.factories import NotificationFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-def assert_login_redirect(response, path):
-    assert response.status_code == 302, response.status_code
-    url = urlsplit(response.url)
-    assert url.path == reverse("accounts:login")
-    assert parse_qs(url.query)["next"] == [path]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

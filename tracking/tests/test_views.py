@@ -9,25 +9,14 @@ from django.test import Client
 from django.urls import reverse
 
 from consignments.models import Consignment
+from core.testing import assert_login_redirect
 from tracking.models import TrackingNumber, TrackingStatus
 from tracking.tests.factories import TrackingNumberFactory
 from warehouse.tests.factories import ParcelFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 URL = "/tracking/"
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-def assert_login_redirect(response, path):
-    assert response.status_code == 302, response.status_code
-    url = urlsplit(response.url)
-    assert url.path == reverse("accounts:login")
-    assert parse_qs(url.query)["next"] == [path]
 
 
 def messages_of(response):

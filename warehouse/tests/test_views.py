@@ -7,7 +7,6 @@ Chinese. Pages are otherwise requested in English, so the assertions hold whatev
 import gettext
 import io
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
@@ -17,23 +16,19 @@ from django.utils import translation
 
 from consignments.models import Consignment, ConsignmentStatus, EventKind
 from consignments.tests.factories import ConsignmentFactory
+from core.testing import assert_login_redirect
 from notifications.models import Notification, NotificationKind
 from tracking.models import TrackingNumber, TrackingStatus
 from tracking.tests.factories import TrackingNumberFactory
 from warehouse.models import Parcel, Warehouse
 from warehouse.tests.factories import ChinaWarehouseFactory, ParcelFactory, VietnamDepotFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 SCAN = "/staff/cn/scan/"
 DISPATCH = "/staff/cn/dispatch/"
 DEPOT = "/staff/vn/"
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def client_for(user, *, csrf=False, language="en"):
@@ -43,13 +38,6 @@ def client_for(user, *, csrf=False, language="en"):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     client.force_login(user)
     return client
-
-
-def assert_login_redirect(response, path):
-    assert response.status_code == 302, response.status_code
-    url = urlsplit(response.url)
-    assert url.path == reverse("accounts:login")
-    assert parse_qs(url.query)["next"] == [path]
 
 
 def weigh_url(consignment):
