@@ -60,8 +60,9 @@ def run():
 
     redis_url, queue, broker_note = _broker()
     yield (
-        f"scan_http: {n_codes} registered codes; gunicorn {workers} sync workers, {clients} client threads "
-        f"(keep-alive asked, but sync workers close every connection), {warmup} warm-up scans a client, "
+        f"scan_http: {n_codes} registered codes; gunicorn {workers} "
+        f"{os.environ.get('BENCH_HTTP_WORKER_CLASS', 'sync')} workers, {clients} client threads "
+        f"(keep-alive asked; sync workers close every connection), {warmup} warm-up scans a client, "
         f"then at most {seconds} s or {max_requests} scans; {broker_note}"
     )
     env = {
@@ -83,7 +84,9 @@ def run():
     log.close()
     command = [
         *[sys.executable, "-m", "gunicorn", "config.wsgi:application"],
-        *["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync"],
+        *["--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        *["--worker-class", os.environ.get("BENCH_HTTP_WORKER_CLASS", "sync")],
+        *["--threads", os.environ.get("BENCH_HTTP_THREADS", "1")],
         *["--timeout", "60", "--graceful-timeout", "5", "--error-logfile", log.name, "--capture-output"],
         # Heartbeat files in memory, as gunicorn's documentation advises (a slow disk can stall workers).
         *(["--worker-tmp-dir", "/dev/shm"] if Path("/dev/shm").is_dir() else []),  # noqa: S108
