@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 
@@ -5,11 +6,5 @@ class UserWithWarehouseBackend(ModelBackend):
     """The signed-in user comes with the warehouse they work at, in the one query every request makes."""
 
     def get_user(self, user_id):
-        user = self.get_user_model()._default_manager.select_related("warehouse").filter(pk=user_id).first()
+        user = get_user_model()._default_manager.select_related("warehouse").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
-
-    @staticmethod
-    def get_user_model():
-        from django.contrib.auth import get_user_model
-
-        return get_user_model()

@@ -118,7 +118,8 @@ def _locked_at_china_warehouse(consignment: Consignment) -> Consignment:
     return locked
 
 
-def _event(consignment, *, kind, by, data, note="") -> ConsignmentEvent:
+def consignment_event_add(consignment, *, kind, by, data, note="") -> ConsignmentEvent:
+    """A history row for a change that is not a status move (measured, declared, photo, owner)."""
     return ConsignmentEvent.objects.create(
         consignment=consignment,
         old_status=consignment.status,
@@ -167,20 +168,8 @@ def consignment_measure(
     for field, value in values.items():
         setattr(locked, field, value)
         setattr(consignment, field, value)
-    _event(locked, kind=EventKind.MEASURED, by=by, data={**values, "previous": previous})
+    consignment_event_add(locked, kind=EventKind.MEASURED, by=by, data={**values, "previous": previous})
     return consignment
-
-
-def consignment_set_weight(*, consignment: Consignment, weight_g: int, by) -> Consignment:
-    """Weight only, keeping any dimensions already measured."""
-    return consignment_measure(
-        consignment=consignment,
-        weight_g=weight_g,
-        by=by,
-        length_mm=consignment.length_mm,
-        width_mm=consignment.width_mm,
-        height_mm=consignment.height_mm,
-    )
 
 
 DECLARATION_FIELDS = ("goods_vi", "goods_zh", "goods_quantity", "goods_unit_value_fen")
@@ -212,7 +201,7 @@ def consignment_declare(
     for field, value in values.items():
         setattr(locked, field, value)
         setattr(consignment, field, value)
-    _event(locked, kind=EventKind.DECLARED, by=by, data={**values, "previous": previous})
+    consignment_event_add(locked, kind=EventKind.DECLARED, by=by, data={**values, "previous": previous})
     return consignment
 
 

@@ -225,8 +225,7 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     second = Consignment.objects.get(parcel__tracking_code=SECOND_CODE)
     assert second.customer_id == user.pk
     second_order = second.code
-    # The worker made it, not this process: a matching task (match_registration, or the batch
-    # match_codes that replaced it) returned the new order's code.
+    # The worker made it, not this process: the matching task (match_codes) returned the new order's code.
     celery_worker.wait_for_log(
         rf"warehouse\.tasks\.match_\w+\[[^\]]+\] succeeded in [0-9.]+s: .*'{second_order}'"
     )

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import codes_match, parcels_rematch, registration_match
+from .services import codes_match, parcels_rematch
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=5)
@@ -10,15 +10,6 @@ def match_codes(self, codes: list[str]):
         return [c.code for c in codes_match(codes=codes)]
     except Exception as exc:
         raise self.retry(exc=exc) from exc
-
-
-@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=5)
-def match_registration(self, tracking_id: int):
-    try:
-        consignment = registration_match(tracking_id=tracking_id)
-    except Exception as exc:
-        raise self.retry(exc=exc) from exc
-    return consignment.code if consignment else None
 
 
 @shared_task(acks_late=True)

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -137,7 +138,7 @@ def scan(request, station):
             result = parcel_scan(raw_code=request.POST.get("code", ""), warehouse=station, by=request.user)
         except DomainError as exc:
             error = exc.message
-    context = {"form": ScanForm(), "station": station, "result": result, "error": error}
+    context = {"station": station, "result": result, "error": error}
     if request.htmx:
         # The hot path: the outcome and the customer code at once; the station card (weight, declaration,
         # photos) follows in its own request while staff read the result.
@@ -147,7 +148,7 @@ def scan(request, station):
             context.update(_card_context(result.consignment))
         else:
             context.update(_identify_context(result.parcel))
-    return render(request, "warehouse/scan.html", context)
+    return render(request, "warehouse/scan.html", {**context, "form": ScanForm()})
 
 
 @china_staff_required
@@ -383,9 +384,7 @@ def depot(request, station):
         if "code" in request.POST:
             form = DepotScanForm(request.POST)
             code = normalize_tracking_code(form.data.get("code", ""))
-            chosen = consignments_in_transit().filter(code=code) or consignments_in_transit().filter(
-                parcel__tracking_code=code
-            )
+            chosen = consignments_in_transit().filter(Q(code=code) | Q(parcel__tracking_code=code))
             if not code:
                 messages.error(request, _("Scan an order code or a tracking number."))
             elif not chosen:

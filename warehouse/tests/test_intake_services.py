@@ -11,7 +11,6 @@ from consignments.models import ConsignmentEvent, EventKind
 from consignments.services import (
     consignment_declare,
     consignment_measure,
-    consignment_set_weight,
     declaration_prefill,
     volumetric_weight_g,
 )
@@ -63,7 +62,9 @@ def test_chargeable_weight_is_the_larger_and_every_change_is_kept(matched, cn_st
         4000,
         6000,
     )
-    consignment_set_weight(consignment=matched, weight_g=5200, by=cn_staff)  # keeps the dimensions
+    consignment_measure(  # re-weighed; the same size
+        consignment=matched, weight_g=5200, by=cn_staff, length_mm=400, width_mm=300, height_mm=200
+    )
     matched.refresh_from_db()
     assert (matched.weight_g, matched.length_mm, matched.chargeable_weight_g) == (5200, 400, 5200)
     events = list(

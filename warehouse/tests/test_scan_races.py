@@ -10,7 +10,7 @@ from consignments.models import Consignment
 from tracking.models import TrackingNumber
 from tracking.services import tracking_register
 from warehouse.models import Parcel
-from warehouse.services import ScanResult, parcel_scan, registration_match
+from warehouse.services import ScanResult, codes_match, parcel_scan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -84,5 +84,5 @@ def test_registration_arriving_during_the_scan_ends_with_one_consignment(
     tracking = TrackingNumber.objects.get(code=code)
     assert tracking.consignment == consignment
     # The task may run again (acks_late, retries): nothing changes.
-    registration_match(tracking_id=tracking.pk)
+    codes_match(codes=[tracking.code])
     assert Consignment.objects.count() == 1

@@ -5,7 +5,7 @@ from consignments.models import Consignment, ConsignmentStatus
 from consignments.services import (
     consignment_declare,
     consignment_mark_ready,
-    consignment_set_weight,
+    consignment_measure,
     consignments_dispatch,
 )
 from core.errors import DomainError
@@ -36,7 +36,7 @@ def test_registered_code_is_matched_on_scan(customer, cn_staff, vn_staff, django
     assert again.outcome == ScanResult.DUPLICATE and again.consignment == consignment
     assert Consignment.objects.count() == 1
 
-    consignment_set_weight(consignment=consignment, weight_g=1250, by=cn_staff)
+    consignment_measure(consignment=consignment, weight_g=1250, by=cn_staff)
     done, errors = consignments_dispatch(consignments=[consignment], by=cn_staff)
     assert done == [] and "declaration" in errors[0]
     consignment_declare(
