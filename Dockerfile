@@ -6,4 +6,4 @@ COPY . .
 RUN pip install --no-cache-dir -e . \
  && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=* python manage.py collectstatic --noinput --settings=config.settings.production
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "gunicorn.conf.py"]

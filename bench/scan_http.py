@@ -61,8 +61,8 @@ def run():
     redis_url, queue, broker_note = _broker()
     yield (
         f"scan_http: {n_codes} registered codes; gunicorn {workers} "
-        f"{os.environ.get('BENCH_HTTP_WORKER_CLASS', 'sync')} workers, {clients} client threads "
-        f"(keep-alive asked; sync workers close every connection), {warmup} warm-up scans a client, "
+        f"{os.environ.get('BENCH_HTTP_WORKER_CLASS', 'gunicorn.conf.py')} workers, {clients} client threads "
+        f"(keep-alive; sync workers would close every connection), {warmup} warm-up scans a client, "
         f"then at most {seconds} s or {max_requests} scans; {broker_note}"
     )
     env = {
@@ -84,12 +84,15 @@ def run():
     log.close()
     command = [
         *[sys.executable, "-m", "gunicorn", "config.wsgi:application"],
+        *["--config", str(Path(settings.BASE_DIR) / "gunicorn.conf.py")],  # production's settings, then:
         *["--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-        *["--worker-class", os.environ.get("BENCH_HTTP_WORKER_CLASS", "sync")],
-        *["--threads", os.environ.get("BENCH_HTTP_THREADS", "1")],
-        *["--timeout", "60", "--graceful-timeout", "5", "--error-logfile", log.name, "--capture-output"],
-        # Heartbeat files in memory, as gunicorn's documentation advises (a slow disk can stall workers).
-        *(["--worker-tmp-dir", "/dev/shm"] if Path("/dev/shm").is_dir() else []),  # noqa: S108
+        *(
+            ["--worker-class", os.environ["BENCH_HTTP_WORKER_CLASS"]]
+            if "BENCH_HTTP_WORKER_CLASS" in os.environ
+            else []
+        ),
+        *(["--threads", os.environ["BENCH_HTTP_THREADS"]] if "BENCH_HTTP_THREADS" in os.environ else []),
+        *["--graceful-timeout", "5", "--error-logfile", log.name, "--capture-output"],
     ]
     server = None
     try:

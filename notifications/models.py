@@ -51,6 +51,11 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["user", "kind", "consignment"], name="notifications_once_per_event"
             ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "tracking"],
+                condition=models.Q(tracking__isnull=False),
+                name="notifications_once_per_tracking_event",
+            ),
         ]
 
     def __str__(self):
@@ -75,3 +80,49 @@ class Notification(models.Model):
                 "code": code
             }
         return str(self.get_kind_display())
+
+
+class PendingNotification(models.Model):
+    """A notification decided on inside a transaction, waiting for the Celery task that delivers it (the
+    outbox): it commits or rolls back with the change it tells about, and costs the request one INSERT
+    instead of a message to the broker. notifications.tasks.deliver_notifications turns these rows into
+    Notifications and deletes them within seconds.
+
+    Rows live for seconds, so they carry no foreign-key constraints or indexes: checking three of them
+    cost the scan station more database time than the insert itself. Deleting a user, consignment or
+    tracking number through Django still deletes its pending rows (on_delete is applied by Django).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    consignment = models.ForeignKey(
+        "consignments.Consignment",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    tracking = models.ForeignKey(
+        "tracking.TrackingNumber",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending notification")
+        verbose_name_plural = _("pending notifications")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.kind} (pending)"

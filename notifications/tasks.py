@@ -1,13 +1,12 @@
 from celery import shared_task
 
-from .services import notification_create
+from .services import notifications_deliver_pending
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=10)
-def send_notification(self, user_id: int, kind: str, consignment_id: int | None = None, tracking_id=None):
+def deliver_notifications(self) -> int:
+    """Deliver the notifications waiting in the outbox (woken after commits, and every minute by beat)."""
     try:
-        notification_create(
-            user_id=user_id, kind=kind, consignment_id=consignment_id, tracking_id=tracking_id
-        )
+        return notifications_deliver_pending()
     except Exception as exc:  # a passing database fault: try again later
         raise self.retry(exc=exc) from exc

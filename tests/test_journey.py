@@ -273,7 +273,7 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
         lambda p: bell.count() and bell.inner_text().strip() == "4",
         what="the worker's four notifications",
     )
-    celery_worker.wait_for_log(r"send_notification\[[^\]]+\] succeeded", count=4)
+    celery_worker.wait_for_log(r"deliver_notifications\[[^\]]+\] succeeded")
     shot(customer, "customer-bell")
     customer.goto("/orders/")
     assert customer.locator("[data-testid=order-row]").count() == 2

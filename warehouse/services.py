@@ -11,9 +11,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consignments.models import Consignment, EventKind
+from consignments.models import Consignment, ConsignmentStatus, EventKind
 from consignments.services import consignment_create_for_parcel, consignment_event_add
 from core.errors import DomainError
+from notifications.models import NotificationKind
+from notifications.services import notifications_kick
 from tracking.models import TrackingNumber, TrackingStatus
 from tracking.normalize import clean_tracking_code, normalize_tracking_code
 from tracking.selectors import open_registrations_for_code
@@ -92,13 +94,13 @@ def _match_locked(*, parcel: Parcel, by, known_unmatched: bool = False) -> tuple
     return ScanResult.MATCHED, consignment
 
 
-@transaction.atomic
 def parcel_scan(*, raw_code: str, warehouse, by) -> ScanResult:
     """A barcode was scanned at a China warehouse: find or keep the parcel and match it to its owner.
 
     Scanning the same parcel again, or from two stations at once, never creates a second consignment:
-    the parcel's tracking code is unique, its row is locked while matching, and the consignment is
-    one-to-one with the parcel.
+    the parcel's tracking code is unique, the code is locked while matching, and the consignment is
+    one-to-one with the parcel. On PostgreSQL the whole scan is one call of a database function (the
+    station's hot path, see migration warehouse 0004); elsewhere the same steps run through the ORM.
     """
     if len(raw_code) > MAX_SCAN_LENGTH:
         raise DomainError(_("That scan is far too long to be a tracking number; scan again."), code="long")
@@ -106,49 +108,87 @@ def parcel_scan(*, raw_code: str, warehouse, by) -> ScanResult:
         code = clean_tracking_code(raw_code)
     except ValidationError as exc:
         raise DomainError(exc.messages[0], code=exc.code or "invalid") from exc
-
-    _lock_code(code)
-    parcel, created = _parcel_upsert(code=code, warehouse=warehouse, by=by)
-    outcome, consignment = _match_locked(parcel=parcel, by=by, known_unmatched=created)
-    return ScanResult(outcome=outcome, parcel=parcel, consignment=consignment)
-
-
-_UPSERT_PARCEL = """
-    INSERT INTO warehouse_parcel (tracking_code, warehouse_id, scanned_by_id, scanned_at, scan_count)
-    VALUES (%s, %s, %s, %s, 1)
-    ON CONFLICT (tracking_code) DO UPDATE SET scan_count = warehouse_parcel.scan_count + 1
-    RETURNING id, warehouse_id, scanned_by_id, scanned_at, scan_count, (xmax = 0) AS inserted
-"""
-
-
-def _parcel_upsert(*, code: str, warehouse, by) -> tuple[Parcel, bool]:
-    """Find or create the parcel for this code and count the scan. One statement on PostgreSQL (the scan
-    station's hot path); elsewhere get_or_create plus an update."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_UPSERT_PARCEL, [code, warehouse.pk, by.pk, timezone.now()])
-            pk, warehouse_id, scanned_by_id, scanned_at, scan_count, inserted = cursor.fetchone()
-        parcel = Parcel(
-            pk=pk,
-            tracking_code=code,
-            warehouse_id=warehouse_id,
-            scanned_by_id=scanned_by_id,
-            scanned_at=scanned_at,
-            scan_count=scan_count,
-        )
-        parcel._state.adding, parcel._state.db = False, connection.alias
-        return parcel, inserted
+        return _scan_in_database(code=code, warehouse=warehouse, by=by)
+    return _scan_in_python(code=code, warehouse=warehouse, by=by)
+
+
+@transaction.atomic
+def _scan_in_python(*, code: str, warehouse, by) -> ScanResult:
+    """parcel_scan through the ORM: SQLite's path, and the reference the database function is tested
+    against on PostgreSQL."""
+    _lock_code(code)
     try:
         with transaction.atomic():
             parcel, created = Parcel.objects.get_or_create(
                 tracking_code=code, defaults={"warehouse": warehouse, "scanned_by": by}
             )
-    except IntegrityError:  # SQLite without the code lock: another station inserted it just now
+    except IntegrityError:  # SQLite has no code lock: another station inserted it just now
         parcel, created = Parcel.objects.get(tracking_code=code), False
     if not created:
         Parcel.objects.filter(pk=parcel.pk).update(scan_count=F("scan_count") + 1)
         parcel.scan_count += 1
-    return parcel, created
+    outcome, consignment = _match_locked(parcel=parcel, by=by, known_unmatched=created)
+    return ScanResult(outcome=outcome, parcel=parcel, consignment=consignment)
+
+
+_SCAN_FUNCTION = "SELECT * FROM warehouse_parcel_scan(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_SCAN_PARCEL_FIELDS = ["id", "tracking_code", "warehouse_id", "scanned_by_id", "scanned_at", "scan_count"]
+_SCAN_CONSIGNMENT_FIELDS = [
+    "id",
+    "code",
+    "customer_id",
+    "parcel_id",
+    "status",
+    "current_warehouse_id",
+    "created_at",
+]
+
+
+def _scan_in_database(*, code: str, warehouse, by) -> ScanResult:
+    """parcel_scan on PostgreSQL: one statement, its own transaction unless the caller has one open."""
+    from accounts.models import User
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SCAN_FUNCTION,
+            [
+                code,
+                _code_key(code),
+                warehouse.pk,
+                by.pk,
+                timezone.now(),
+                ConsignmentStatus.CN_RECEIVED.value,
+                EventKind.STATUS.value,
+                TrackingStatus.RECEIVED.value,
+                TrackingStatus.MATCHED.value,
+                NotificationKind.ARRIVED_CHINA.value,
+            ],
+        )
+        row = cursor.fetchone()
+    outcome, parcel_id, warehouse_id, scanned_by_id, scanned_at, scan_count = row[:6]
+    consignment_id, consignment_code, status, created_at, where_id, customer_id, username, customer_code = (
+        row[6:]
+    )
+    alias = connection.alias
+    parcel = Parcel.from_db(
+        alias, _SCAN_PARCEL_FIELDS, [parcel_id, code, warehouse_id, scanned_by_id, scanned_at, scan_count]
+    )
+    if consignment_id is None:
+        return ScanResult(outcome=outcome, parcel=parcel)
+    # Only what the scan knows; any other field is loaded from the database if something asks for it.
+    consignment = Consignment.from_db(
+        alias,
+        _SCAN_CONSIGNMENT_FIELDS,
+        [consignment_id, consignment_code, customer_id, parcel_id, status, where_id, created_at],
+    )
+    consignment.customer = User.from_db(
+        alias, ["id", "username", "customer_code"], [customer_id, username, customer_code]
+    )
+    consignment.parcel = parcel
+    if outcome == ScanResult.MATCHED:  # the function queued the customer's notification
+        transaction.on_commit(notifications_kick)
+    return ScanResult(outcome=outcome, parcel=parcel, consignment=consignment)
 
 
 @transaction.atomic

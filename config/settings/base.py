@@ -113,6 +113,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # The safety net behind notifications_kick: a lost wake-up delays a notification by a minute at most.
+    "deliver-notifications": {
+        "task": "notifications.tasks.deliver_notifications",
+        "schedule": 60,
+    },
     "notify-stale-registrations": {
         "task": "tracking.tasks.notify_stale_registrations",
         "schedule": 60 * 60,

@@ -1,0 +1,179 @@
+"""The notification outbox: PendingNotification rows committed with the change, delivered by a debounced task."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+
+from consignments.tests.factories import ConsignmentFactory
+from notifications import services
+from notifications.models import Notification, NotificationKind, PendingNotification
+from notifications.services import (
+    KICK_DELAY_S,
+    notification_send,
+    notifications_deliver_pending,
+    notifications_kick,
+)
+from notifications.tasks import deliver_notifications
+from tracking.tests.factories import TrackingNumberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_debounce(monkeypatch):
+    """Every test starts as a fresh process would: no kick published yet."""
+    monkeypatch.setattr(services, "_next_kick", 0.0)
+
+
+@pytest.fixture
+def order(customer):
+    return ConsignmentFactory(customer=customer)
+
+
+def _send(order, kind=NotificationKind.ARRIVED_CHINA):
+    notification_send(user_id=order.customer_id, kind=kind, consignment_id=order.pk)
+
+
+class Undo(Exception):
+    pass
+
+
+def test_a_rolled_back_change_notifies_nobody(order, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Undo),
+        transaction.atomic(),
+    ):
+        _send(order)
+        assert PendingNotification.objects.count() == 1
+        raise Undo
+    assert callbacks == []
+    assert not PendingNotification.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_after_commit_the_notification_is_delivered_and_the_outbox_emptied(
+    customer, order, django_capture_on_commit_callbacks
+):
+    assert settings.CELERY_TASK_ALWAYS_EAGER  # the test settings: the task runs in-process
+    tracking = TrackingNumberFactory(customer=customer)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _send(order)
+        notification_send(user_id=customer.pk, kind=NotificationKind.TRACKING_STALE, tracking_id=tracking.pk)
+        # Not before the commit.
+        assert PendingNotification.objects.count() == 2
+        assert not Notification.objects.exists()
+    assert callbacks == [notifications_kick, notifications_kick]
+    assert sorted(Notification.objects.values_list("user_id", "kind", "consignment_id", "tracking_id")) == [
+        (customer.pk, NotificationKind.ARRIVED_CHINA, order.pk, None),
+        (customer.pk, NotificationKind.TRACKING_STALE, None, tracking.pk),
+    ]
+    assert not PendingNotification.objects.exists()
+
+
+def test_a_notification_delivered_twice_is_kept_once(customer, order):
+    _send(order)
+    assert notifications_deliver_pending() == 1
+    _send(order)  # the same event again: user, kind and order
+    assert notifications_deliver_pending() == 1
+    assert (
+        Notification.objects.filter(
+            user=customer, kind=NotificationKind.ARRIVED_CHINA, consignment=order
+        ).count()
+        == 1
+    )
+    assert not PendingNotification.objects.exists()
+
+
+def test_a_stale_tracking_notification_delivered_twice_is_kept_once(customer):
+    """Notifications about a tracking number have no order: their own constraint keeps them single."""
+    tracking = TrackingNumberFactory(customer=customer)
+    for _ in range(2):
+        notification_send(user_id=customer.pk, kind=NotificationKind.TRACKING_STALE, tracking_id=tracking.pk)
+        notifications_deliver_pending()
+    assert Notification.objects.filter(user=customer, tracking=tracking).count() == 1
+    assert not PendingNotification.objects.exists()
+
+
+def test_an_empty_outbox_delivers_nothing():
+    assert notifications_deliver_pending() == 0
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize("count", [5, 4])
+def test_more_than_one_batch_is_delivered(customer, count):
+    orders = ConsignmentFactory.create_batch(count, customer=customer)
+    for order in orders:
+        _send(order)
+    assert notifications_deliver_pending(batch=2) == count
+    assert sorted(Notification.objects.values_list("consignment_id", flat=True)) == sorted(
+        o.pk for o in orders
+    )
+    assert not PendingNotification.objects.exists()
+
+
+def test_the_task_delivers_the_outbox(order):
+    _send(order)
+    assert deliver_notifications.apply().get() == 1
+    assert Notification.objects.get().consignment == order
+    assert not PendingNotification.objects.exists()
+
+
+# --- waking the task ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(services, "time", SimpleNamespace(monotonic=lambda: clock.now))
+    return clock
+
+
+@pytest.fixture
+def published(monkeypatch):
+    calls = []
+    monkeypatch.setattr(deliver_notifications, "apply_async", lambda *a, **kw: calls.append((a, kw)))
+    monkeypatch.setattr(deliver_notifications, "delay", lambda *a, **kw: calls.append(("delay", a, kw)))
+    return calls
+
+
+def test_kicks_within_a_second_publish_the_task_once(settings, clock, published):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    notifications_kick()
+    clock.now += 0.3
+    notifications_kick()
+    clock.now += 0.6
+    notifications_kick()
+    assert published == [((), {"countdown": KICK_DELAY_S})]
+
+    clock.now += KICK_DELAY_S  # past the delay since the first kick
+    notifications_kick()
+    notifications_kick()
+    assert published == [((), {"countdown": KICK_DELAY_S})] * 2
+
+
+def test_a_kick_exactly_at_the_end_of_the_delay_publishes(settings, clock, published):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    notifications_kick()
+    clock.now += KICK_DELAY_S - 0.001
+    notifications_kick()
+    assert len(published) == 1
+    clock.now += 0.001
+    notifications_kick()
+    assert len(published) == 2
+
+
+def test_in_process_every_kick_runs_the_task(settings, clock, published):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    for _ in range(3):
+        notifications_kick()
+    assert published == [("delay", (), {})] * 3
+
+
+def test_beat_runs_the_delivery_every_minute():
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == deliver_notifications.name]
+    assert deliver_notifications.name == "notifications.tasks.deliver_notifications"
+    assert len(entries) == 1
+    assert entries[0]["schedule"] <= 60
