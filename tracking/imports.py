@@ -19,6 +19,7 @@ import uuid
 import zipfile
 import zlib
 from contextlib import ExitStack
+from datetime import timedelta
 from pathlib import PurePath
 from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import escape as xml_escape
@@ -207,7 +208,7 @@ def _check_csv(head: bytes) -> None:
 def import_run(*, import_id: int) -> None:
     """Register every row of an uploaded spreadsheet. Safe to run twice: only a PENDING import is started."""
     claimed = TrackingImport.objects.filter(pk=import_id, status=TrackingImport.Status.PENDING).update(
-        status=TrackingImport.Status.RUNNING
+        status=TrackingImport.Status.RUNNING, started_at=timezone.now()
     )
     if not claimed:
         return
@@ -233,6 +234,35 @@ def import_run(*, import_id: int) -> None:
                 keep_result=False,
             )
             raise
+
+
+# run_import's hard time limit is 15 minutes: an import RUNNING for longer lost its worker (killed,
+# restarted, out of memory) and will never finish by itself.
+STALLED_AFTER = timedelta(minutes=20)
+# A PENDING import whose message was lost (broker restarted before a worker took it) is queued again.
+REQUEUE_AFTER = timedelta(minutes=10)
+
+
+def imports_sweep(*, now=None) -> dict[str, int]:
+    """The scheduled clean-up behind the import task: stalled imports end as FAILED with a message that
+    says what to do, forgotten ones are queued again. Returns {"failed": n, "requeued": n}."""
+    now = now or timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "Processing stopped before the end of the file. Upload it again: numbers already registered are "
+            "reported as “already yours” and nothing is registered twice."
+        )
+    failed = TrackingImport.objects.filter(
+        status=TrackingImport.Status.RUNNING, started_at__lt=now - STALLED_AFTER
+    ).update(status=TrackingImport.Status.FAILED, error=message, finished_at=now)
+    requeued = 0
+    forgotten = TrackingImport.objects.filter(
+        status=TrackingImport.Status.PENDING, created_at__lt=now - REQUEUE_AFTER
+    ).values_list("pk", flat=True)
+    for import_id in forgotten:
+        run_import.delay(import_id)  # only a PENDING import is started, so a duplicate message does nothing
+        requeued += 1
+    return {"failed": failed, "requeued": requeued}
 
 
 def _grouped(number: int) -> str:

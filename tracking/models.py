@@ -87,12 +87,20 @@ class TrackingImport(models.Model):
     error = models.CharField(_("error"), max_length=500, blank=True)
     result_file = models.FileField(_("result file"), upload_to="imports/results/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tracking number import")
         verbose_name_plural = _("tracking number imports")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["status"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="tracking_import_unfinished",
+            )
+        ]
 
     def __str__(self):
         return self.original_name

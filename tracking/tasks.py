@@ -16,3 +16,11 @@ def run_import(self, import_id: int):
     from .imports import import_run
 
     import_run(import_id=import_id)
+
+
+@shared_task(acks_late=True)
+def sweep_imports():
+    """Every few minutes: end imports whose worker died, queue again those whose message was lost."""
+    from .imports import imports_sweep
+
+    return imports_sweep()

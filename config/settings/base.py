@@ -122,6 +122,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tracking.tasks.notify_stale_registrations",
         "schedule": 60 * 60,
     },
+    "sweep-imports": {
+        "task": "tracking.tasks.sweep_imports",
+        "schedule": 5 * 60,
+    },
     "rematch-unidentified-parcels": {
         "task": "warehouse.tasks.rematch_unidentified_parcels",
         "schedule": 15 * 60,

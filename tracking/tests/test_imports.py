@@ -19,7 +19,7 @@ from tracking import imports
 from tracking.imports import export_tracking_xlsx, import_run, import_start
 from tracking.models import TrackingImport, TrackingNumber, TrackingStatus
 from tracking.services import Verdict
-from tracking.tests.factories import TrackingNumberFactory
+from tracking.tests.factories import TrackingImportFactory, TrackingNumberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -705,3 +705,75 @@ def test_the_export_writes_into_an_http_response(customer):
     response = HttpResponse(content_type=XLSX)
     rows = exported(TrackingNumber.objects.filter(customer=customer), response)
     assert [row[0].value for row in rows] == ["Tracking number", "SF1234567890123"]
+
+
+# --- The sweep behind the task: a worker that died, a message that was lost ------------------------------------
+
+
+def _aged(imp, **fields):
+    TrackingImport.objects.filter(pk=imp.pk).update(**fields)
+    imp.refresh_from_db()
+    return imp
+
+
+def test_an_import_whose_worker_died_ends_failed_with_what_to_do(customer, settings):
+    from django.utils import timezone
+
+    settings.LANGUAGE_CODE = "vi"  # the site's language: the sweep has no request to take one from
+
+    now = timezone.now()
+    dead = _aged(
+        run(customer, csv_file("SF1234567890123\n")),
+        status=TrackingImport.Status.RUNNING,
+        started_at=now - dt.timedelta(minutes=21),
+        finished_at=None,
+    )
+    working = TrackingImportFactory(customer=customer)
+    working = _aged(working, status=TrackingImport.Status.RUNNING, started_at=now - dt.timedelta(minutes=5))
+    finished = run(customer, csv_file("SF1234567890124\n"))
+
+    assert imports.imports_sweep(now=now) == {"failed": 1, "requeued": 0}
+
+    dead.refresh_from_db()
+    assert dead.status == TrackingImport.Status.FAILED and dead.is_finished
+    assert dead.finished_at == now
+    assert dead.error.startswith("Việc xử lý đã dừng trước khi hết tệp. Hãy tải tệp lên lại")
+    assert TrackingNumber.objects.filter(customer=customer, code="SF1234567890123").exists()  # kept
+    working.refresh_from_db()
+    assert working.status == TrackingImport.Status.RUNNING
+    finished.refresh_from_db()
+    assert finished.status == TrackingImport.Status.DONE
+    assert imports.imports_sweep(now=now) == {"failed": 0, "requeued": 0}  # nothing twice
+
+
+def test_an_import_whose_message_was_lost_is_queued_again_and_runs(
+    customer, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    now = timezone.now()
+    lost = TrackingImportFactory(customer=customer)  # PENDING: its task never came
+    lost = _aged(lost, created_at=now - dt.timedelta(minutes=11))
+    waiting = TrackingImportFactory(customer=customer)  # uploaded a minute ago: the queue is just busy
+
+    assert imports.imports_sweep(now=now) == {"failed": 0, "requeued": 1}  # Celery runs eagerly in tests
+
+    lost.refresh_from_db()
+    assert lost.status == TrackingImport.Status.DONE
+    assert lost.started_at is not None and lost.added == 1
+    assert TrackingNumber.objects.filter(customer=customer, code="SF123456789012").exists()
+    waiting.refresh_from_db()
+    assert waiting.status == TrackingImport.Status.PENDING
+
+
+def test_a_queued_again_import_that_already_started_is_not_run_twice(customer):
+    imp = run(customer, csv_file("SF1234567890123\n"))
+    added = imp.added
+    import_run(import_id=imp.pk)  # the duplicate message of a re-queue
+    imp.refresh_from_db()
+    assert imp.status == TrackingImport.Status.DONE and imp.added == added == 1
+
+
+def test_the_sweep_runs_from_beat(settings):
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["tracking.tasks.sweep_imports"] <= 10 * 60
