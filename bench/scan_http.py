@@ -1,8 +1,8 @@
 """Scans per second through a real HTTP server: gunicorn serving config.wsgi on 127.0.0.1.
 
 PostgreSQL only (gunicorn's worker processes cannot share the bench's in-memory SQLite database). Loads
-BENCH_CODES registered codes (10,000) as bench/scan.py does, starts gunicorn with BENCH_HTTP_WORKERS sync
-workers (2) on the bench database (config.settings.test, CONN_MAX_AGE=60, Celery not eager: tasks are
+BENCH_CODES registered codes (10,000) as bench/scan.py does, starts gunicorn with production's
+gunicorn.conf.py and BENCH_HTTP_WORKERS workers (2) on the bench database (config.settings.test, CONN_MAX_AGE=60, Celery not eager: tasks are
 published to Redis on a queue of the bench's own that no worker consumes, deleted afterwards), and runs
 bench/http_load.py in another process: BENCH_HTTP_CLIENTS threads (4), each logged in with the session of
 one login through /accounts/login/, posting scans as htmx does (X-CSRFToken, HX-Request) in scan.py's mix.
