@@ -10,6 +10,7 @@ class NotificationKind(models.TextChoices):
     ARRIVED_CHINA = "arrived_cn", _("Parcel arrived at the China warehouse")
     AWAITING_DELIVERY = "awaiting_delivery", _("Order is awaiting delivery")
     TRACKING_STALE = "tracking_stale", _("Registered parcel not received for a long time")
+    TRACKING_WITHDRAWN = "tracking_withdrawn", _("Tracking number removed: the parcel is another customer's")
 
 
 class Notification(models.Model):
@@ -37,6 +38,13 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+    )
+    tracking_code = models.CharField(
+        _("tracking number"),
+        max_length=40,
+        blank=True,
+        db_default="",
+        help_text=_("For a notice about a registration that no longer exists."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -75,6 +83,11 @@ class Notification(models.Model):
                 "Tracking number %(tracking)s was registered %(days)d days ago and has not reached the China "
                 "warehouse yet. Ask your supplier whether it was shipped, and to our address."
             ) % {"tracking": self.tracking.code, "days": stale_after_days()}
+        if self.kind == NotificationKind.TRACKING_WITHDRAWN:
+            return gettext(
+                "Tracking number %(tracking)s was registered by more than one customer. The parcel's label names "
+                "another customer, so it was removed from your list. If the parcel is yours, contact us."
+            ) % {"tracking": self.tracking_code}
         if self.kind == NotificationKind.AWAITING_DELIVERY:
             return gettext("Order %(code)s is at the Vietnam depot, awaiting delivery (Chờ giao).") % {
                 "code": code
@@ -117,6 +130,7 @@ class PendingNotification(models.Model):
         db_constraint=False,
         db_index=False,
     )
+    tracking_code = models.CharField(max_length=40, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,14 +8,23 @@ from .models import Notification, PendingNotification
 
 
 def notification_send(
-    *, user_id: int, kind: str, consignment_id: int | None = None, tracking_id: int | None = None
+    *,
+    user_id: int,
+    kind: str,
+    consignment_id: int | None = None,
+    tracking_id: int | None = None,
+    tracking_code: str = "",
 ) -> None:
     """Notify a user of a change made in the current transaction.
 
     The notification waits in the outbox (PendingNotification), committed or rolled back with the change;
     once the transaction commits, the Celery task that delivers it is woken (notifications_kick)."""
     PendingNotification.objects.create(
-        user_id=user_id, kind=kind, consignment_id=consignment_id, tracking_id=tracking_id
+        user_id=user_id,
+        kind=kind,
+        consignment_id=consignment_id,
+        tracking_id=tracking_id,
+        tracking_code=tracking_code,
     )
     transaction.on_commit(notifications_kick)
 
@@ -66,6 +75,7 @@ def notifications_deliver_pending(*, batch: int = 500) -> int:
                         kind=p.kind,
                         consignment_id=p.consignment_id,
                         tracking_id=p.tracking_id,
+                        tracking_code=p.tracking_code,
                     )
                     for p in pending
                 ],

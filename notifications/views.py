@@ -4,7 +4,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import customer_required
 
-from .models import Notification
+from .models import Notification, NotificationKind
 from .selectors import notifications_for
 from .services import notifications_mark_read
 
@@ -29,4 +29,6 @@ def notification_open(request, pk):
     notifications_mark_read(user=request.user, ids=[notification.pk])
     if notification.consignment_id:
         return redirect("consignments:detail", code=notification.consignment.code)
+    if notification.kind == NotificationKind.TRACKING_WITHDRAWN:
+        return redirect("tracking:list")
     return redirect("notifications:list")

@@ -273,7 +273,10 @@ def trackings_notify_stale(*, now=None) -> int:
 @transaction.atomic
 def tracking_conflict_resolve(*, code: str, keep_id: int, by) -> TrackingNumber:
     """Operations decide a conflicted code (by the customer code on the label): one registration stays, the
-    others are withdrawn, and if the parcel is already here it is matched to the one that stays."""
+    others are withdrawn (their customers are told), and if the parcel is already here it is matched to the
+    one that stays."""
+    from notifications.models import NotificationKind
+    from notifications.services import notification_send
     from warehouse.services import codes_match
 
     registrations = list(
@@ -282,7 +285,14 @@ def tracking_conflict_resolve(*, code: str, keep_id: int, by) -> TrackingNumber:
     keep = next((t for t in registrations if t.pk == keep_id), None)
     if keep is None:
         raise DomainError(_("This registration is no longer open; reload the page."), code="stale")
-    TrackingNumber.objects.filter(pk__in=[t.pk for t in registrations if t.pk != keep.pk]).delete()
+    withdrawn = [t for t in registrations if t.pk != keep.pk]
+    TrackingNumber.objects.filter(pk__in=[t.pk for t in withdrawn]).delete()
+    for registration in withdrawn:  # they must not learn it from a code that silently vanished
+        notification_send(
+            user_id=registration.customer_id,
+            kind=NotificationKind.TRACKING_WITHDRAWN,
+            tracking_code=registration.code,
+        )
     TrackingNumber.objects.filter(pk=keep.pk).update(status=TrackingStatus.REGISTERED)
     codes_match(codes=[code])
     keep.refresh_from_db()

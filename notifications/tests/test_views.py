@@ -113,6 +113,19 @@ def test_open_without_an_order_goes_to_the_list(client_of, customer):
     assert note.read_at is not None
 
 
+def test_open_a_withdrawn_registration_notice_goes_to_the_tracking_list(client_of, customer):
+    note = NotificationFactory(
+        user=customer,
+        consignment=None,
+        kind=NotificationKind.TRACKING_WITHDRAWN,
+        tracking_code="SF1234567890123",
+    )
+    response = client_of(customer).get(reverse("notifications:open", args=[note.pk]))
+    assert response.status_code == 302 and response.url == reverse("tracking:list")
+    page = client_of(customer).get(reverse("notifications:list")).content.decode()
+    assert "SF1234567890123" in page
+
+
 def test_open_another_customers_notification_is_404(client_of, customer, theirs):
     response = client_of(customer).get(reverse("notifications:open", args=[theirs.pk]))
     assert response.status_code == 404

@@ -127,7 +127,7 @@ def test_stale_registrations_are_told_once(customer, django_capture_on_commit_ca
 
 
 def test_operations_resolve_a_conflict_and_the_waiting_parcel_is_matched(
-    customer, other_customer, cn_staff, ops
+    customer, other_customer, cn_staff, ops, django_capture_on_commit_callbacks
 ):
     tracking_register(customer=customer, raw_code="ZTO778899001122")
     theirs = tracking_register(customer=other_customer, raw_code="778899001122")
@@ -136,7 +136,14 @@ def test_operations_resolve_a_conflict_and_the_waiting_parcel_is_matched(
     assert result.outcome == ScanResult.CONFLICT
     assert set(TrackingNumber.objects.values_list("status", flat=True)) == {TrackingStatus.RECEIVED}
 
-    kept = tracking_conflict_resolve(code="778899001122", keep_id=theirs.pk, by=ops)
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = tracking_conflict_resolve(code="778899001122", keep_id=theirs.pk, by=ops)
     assert kept.status == TrackingStatus.MATCHED
     assert Consignment.objects.get().customer == other_customer
     assert not TrackingNumber.objects.filter(customer=customer).exists()
+    # The customer whose registration was withdrawn is told, in their language, with the code.
+    notice = Notification.objects.get(user=customer, kind=NotificationKind.TRACKING_WITHDRAWN)
+    assert notice.tracking_code == "778899001122"
+    with translation.override("vi"):
+        assert "778899001122" in notice.message and "khách hàng khác" in notice.message
+    assert not Notification.objects.filter(user=other_customer, kind=NotificationKind.TRACKING_WITHDRAWN)
