@@ -382,7 +382,9 @@ def test_station_card_in_simplified_chinese(page, shot, cn_staff, customer):
     assert staff.url.endswith("/staff/cn/scan/"), staff.url
     assert staff.get_attribute("html", "lang") == "zh-hans"
     assert staff.inner_text("main h1").strip() == zh_msgstr("Scan station")
-    assert len(recent_scans(staff)) == 1  # the last scans survive the language switch
+    kept = recent_scans(staff)
+    assert len(kept) == 1  # the last scans survive the language switch, in the page's language
+    assert SHELF_CODE in kept[0] and zh_msgstr("unidentified") in kept[0], kept
 
     scan(staff, REGISTERED_CODE)
     card = staff.locator("#scan-result [data-testid=station-card]")

@@ -60,6 +60,11 @@
   const recentKey = recent ? "recent-scans:" + recent.getAttribute("data-station") : null;
   if (recent) {
     try { recent.innerHTML = localStorage.getItem(recentKey) || ""; } catch (e) { /* storage disabled */ }
+    // Kept entries were rendered in the language of their scan: their words follow this page's language.
+    recent.querySelectorAll("[data-label]").forEach(function (el) {
+      const text = recent.getAttribute("data-label-" + el.getAttribute("data-label"));
+      if (text) el.textContent = text;
+    });
   }
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     if (!recent || event.detail.target !== recent) return;
