@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.tasks import publish
+
 from .models import Notification, PendingNotification
 
 
@@ -46,13 +48,13 @@ def notifications_kick() -> None:
     from .tasks import deliver_notifications
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        deliver_notifications.delay()
+        publish(deliver_notifications)
         return
     now = time.monotonic()
     if now < _next_kick:
         return
     _next_kick = now + KICK_DELAY_S
-    deliver_notifications.apply_async(countdown=KICK_DELAY_S)
+    publish(deliver_notifications, countdown=KICK_DELAY_S)
 
 
 def notifications_deliver_pending(*, batch: int = 500) -> int:

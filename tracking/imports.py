@@ -40,6 +40,7 @@ from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from core.errors import DomainError
+from core.tasks import publish
 
 from .models import TrackingImport, TrackingStatus
 from .normalize import Courier
@@ -151,7 +152,7 @@ def import_start(*, customer, uploaded_file) -> TrackingImport:
     # A name of our own in storage: the customer's may be long, odd, or say more than it should.
     imp.file.save(f"{uuid.uuid4().hex}{extension}", uploaded_file, save=False)
     imp.save()
-    transaction.on_commit(lambda: run_import.delay(imp.pk))
+    transaction.on_commit(lambda: publish(run_import, imp.pk))
     return imp
 
 
@@ -260,8 +261,8 @@ def imports_sweep(*, now=None) -> dict[str, int]:
         status=TrackingImport.Status.PENDING, created_at__lt=now - REQUEUE_AFTER
     ).values_list("pk", flat=True)
     for import_id in forgotten:
-        run_import.delay(import_id)  # only a PENDING import is started, so a duplicate message does nothing
-        requeued += 1
+        # Only a PENDING import is started, so a duplicate message does nothing.
+        requeued += publish(run_import, import_id)
     return {"failed": failed, "requeued": requeued}
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from addresses.selectors import customer_has_address
 from core.errors import DomainError
+from core.tasks import publish
 
 from .models import TrackingNumber, TrackingStatus
 from .normalize import clean_tracking_code, recognise_courier
@@ -117,7 +118,7 @@ def tracking_register_many(
             from warehouse.tasks import match_codes
 
             for chunk in _chunks(new_codes, 1000):
-                transaction.on_commit(lambda chunk=chunk: match_codes.delay(chunk))
+                transaction.on_commit(lambda chunk=chunk: publish(match_codes, chunk))
 
     inserted = set(new_codes)
     for v in verdicts:

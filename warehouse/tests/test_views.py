@@ -1297,3 +1297,28 @@ def test_an_htmx_scan_answers_the_outcome_and_loads_the_card_separately(client_o
         and b'data-testid="station-card"' in card.content
         and b"<html" not in card.content
     )
+
+
+def test_the_station_keeps_scanning_while_the_broker_is_down(
+    settings, monkeypatch, client_of, cn_staff, customer, django_capture_on_commit_callbacks
+):
+    """Redis restarting must not turn a saved scan into an error on the station's screen: the customer's
+    notification waits in the outbox for beat."""
+    from kombu.exceptions import OperationalError
+
+    from notifications.models import PendingNotification
+    from notifications.tasks import deliver_notifications
+
+    def down(*args, **kwargs):
+        raise OperationalError("Connection refused.")
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(deliver_notifications, "apply_async", down)
+    TrackingNumberFactory(customer=customer, code="SF7000000000001", raw_code="SF7000000000001")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client_of(cn_staff).post(SCAN, {"code": "SF7000000000001"}, headers=HTMX)
+    assert callbacks  # the wake-up was attempted after the commit
+    assert response.status_code == 200
+    assert b'data-outcome="matched"' in response.content
+    assert Consignment.objects.get().customer == customer
+    assert PendingNotification.objects.filter(user=customer).count() == 1
