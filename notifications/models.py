@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +47,9 @@ class Notification(models.Model):
         db_default="",
         help_text=_("For a notice about a registration that no longer exists."),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now
+    )  # when it happened, not delivered
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
@@ -85,8 +88,8 @@ class Notification(models.Model):
             ) % {"tracking": self.tracking.code, "days": stale_after_days()}
         if self.kind == NotificationKind.TRACKING_WITHDRAWN:
             return gettext(
-                "Tracking number %(tracking)s was registered by more than one customer. The parcel's label names "
-                "another customer, so it was removed from your list. If the parcel is yours, contact us."
+                "Tracking number %(tracking)s was registered by more than one customer. We checked and found the "
+                "parcel is another customer's, so it was removed from your list. If the parcel is yours, contact us."
             ) % {"tracking": self.tracking_code}
         if self.kind == NotificationKind.AWAITING_DELIVERY:
             return gettext("Order %(code)s is at the Vietnam depot, awaiting delivery (Chờ giao).") % {
@@ -103,7 +106,8 @@ class PendingNotification(models.Model):
 
     Rows live for seconds, so they carry no foreign-key constraints or indexes: checking three of them
     cost the scan station more database time than the insert itself. Deleting a user, consignment or
-    tracking number through Django still deletes its pending rows (on_delete is applied by Django).
+    tracking number through Django deletes its pending rows (on_delete is applied by Django); a row that
+    still points at something deleted meanwhile is dropped at delivery (notifications_deliver_pending).
     """
 
     user = models.ForeignKey(

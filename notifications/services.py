@@ -1,12 +1,15 @@
+import logging
 import time
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.tasks import publish
+from core.broker import publish
 
 from .models import Notification, PendingNotification
+
+logger = logging.getLogger(__name__)
 
 
 def notification_send(
@@ -60,7 +63,9 @@ def notifications_kick() -> None:
 def notifications_deliver_pending(*, batch: int = 500) -> int:
     """Turn pending notifications into notifications, batch by batch; returns how many were delivered.
 
-    Two runs at once share the work (SKIP LOCKED) and a notification already made is not made twice.
+    Two runs at once share the work (SKIP LOCKED) and a notification already made is not made twice. A
+    pending row whose user, order or tracking number was deleted meanwhile (the outbox has no foreign keys)
+    is dropped with a log line: it must not hold up everyone else's notifications.
     """
     delivered = 0
     while True:
@@ -70,6 +75,7 @@ def notifications_deliver_pending(*, batch: int = 500) -> int:
             )
             if not pending:
                 return delivered
+            deliverable = _with_existing_targets(pending)
             Notification.objects.bulk_create(
                 [
                     Notification(
@@ -78,15 +84,44 @@ def notifications_deliver_pending(*, batch: int = 500) -> int:
                         consignment_id=p.consignment_id,
                         tracking_id=p.tracking_id,
                         tracking_code=p.tracking_code,
+                        created_at=p.created_at,
                     )
-                    for p in pending
+                    for p in deliverable
                 ],
                 ignore_conflicts=True,
             )
             PendingNotification.objects.filter(pk__in=[p.pk for p in pending]).delete()
-        delivered += len(pending)
+        delivered += len(deliverable)
         if len(pending) < batch:
             return delivered
+
+
+def _with_existing_targets(pending: list[PendingNotification]) -> list[PendingNotification]:
+    from django.contrib.auth import get_user_model
+
+    from consignments.models import Consignment
+    from tracking.models import TrackingNumber
+
+    def existing(model, ids):
+        ids = {i for i in ids if i is not None}
+        return set(model.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+    users = existing(get_user_model(), (p.user_id for p in pending))
+    consignments = existing(Consignment, (p.consignment_id for p in pending))
+    trackings = existing(TrackingNumber, (p.tracking_id for p in pending))
+    kept = []
+    for p in pending:
+        if (
+            p.user_id in users
+            and (p.consignment_id is None or p.consignment_id in consignments)
+            and (p.tracking_id is None or p.tracking_id in trackings)
+        ):
+            kept.append(p)
+        else:
+            logger.warning(
+                "notification %s for user %s dropped: what it is about was deleted", p.kind, p.user_id
+            )
+    return kept
 
 
 def notifications_mark_read(*, user, ids=None) -> int:

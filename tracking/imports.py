@@ -28,6 +28,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats, numberformat, timezone, translation
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
@@ -39,8 +40,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
+from core.broker import publish
 from core.errors import DomainError
-from core.tasks import publish
 
 from .models import TrackingImport, TrackingStatus
 from .normalize import Courier
@@ -253,9 +254,13 @@ def imports_sweep(*, now=None) -> dict[str, int]:
             "Processing stopped before the end of the file. Upload it again: numbers already registered are "
             "reported as “already yours” and nothing is registered twice."
         )
-    failed = TrackingImport.objects.filter(
-        status=TrackingImport.Status.RUNNING, started_at__lt=now - STALLED_AFTER
-    ).update(status=TrackingImport.Status.FAILED, error=message, finished_at=now)
+    # started_at is empty for imports started before it was kept: their upload time stands in for it.
+    stalled = Q(started_at__lt=now - STALLED_AFTER) | Q(
+        started_at__isnull=True, created_at__lt=now - STALLED_AFTER
+    )
+    failed = TrackingImport.objects.filter(stalled, status=TrackingImport.Status.RUNNING).update(
+        status=TrackingImport.Status.FAILED, error=message, finished_at=now
+    )
     requeued = 0
     forgotten = TrackingImport.objects.filter(
         status=TrackingImport.Status.PENDING, created_at__lt=now - REQUEUE_AFTER

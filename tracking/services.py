@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from addresses.selectors import customer_has_address
+from core.broker import publish
 from core.errors import DomainError
-from core.tasks import publish
 
 from .models import TrackingNumber, TrackingStatus
 from .normalize import clean_tracking_code, recognise_courier
@@ -278,8 +278,10 @@ def tracking_conflict_resolve(*, code: str, keep_id: int, by) -> TrackingNumber:
     one that stays."""
     from notifications.models import NotificationKind
     from notifications.services import notification_send
-    from warehouse.services import codes_match
+    from warehouse.services import codes_match, lock_codes
 
+    # The code's lock first, as a scan takes it before it touches these rows: the other order deadlocks.
+    lock_codes([code])
     registrations = list(
         TrackingNumber.objects.select_for_update().filter(code=code, consignment__isnull=True)
     )

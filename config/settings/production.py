@@ -5,7 +5,10 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: production refuses to start without one
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+# Persistent connections: the scan function's plans live as long as the connection (a new connection
+# per request costs a scan ~15 ms instead of ~1 ms). Health checks drop a connection PostgreSQL closed.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)

@@ -192,10 +192,42 @@ def test_a_broker_outage_never_fails_the_change_that_was_saved(settings, monkeyp
     settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(deliver_notifications, "apply_async", down)
     order = ConsignmentFactory(customer=customer)
-    with caplog.at_level("WARNING", logger="core.tasks"):
+    with caplog.at_level("WARNING", logger="core.broker"):
         notification_send(user_id=customer.pk, kind=NotificationKind.ARRIVED_CHINA, consignment_id=order.pk)
         notifications_kick()
     assert "not queued" in caplog.text
     assert PendingNotification.objects.count() == 1  # kept for the safety net
     assert notifications_deliver_pending() == 1  # what beat's run does
     assert Notification.objects.filter(user=customer, consignment=order).exists()
+
+
+def test_a_pending_row_about_something_deleted_does_not_hold_up_the_others(customer, other_customer, caplog):
+    """The outbox has no foreign keys: a row whose order or user was deleted meanwhile is dropped, and the
+    rest of its batch is delivered (it used to fail the whole batch, every run)."""
+    order = ConsignmentFactory(customer=customer)
+    gone = ConsignmentFactory(customer=other_customer)
+    PendingNotification.objects.create(user=customer, kind=NotificationKind.ARRIVED_CHINA, consignment=order)
+    PendingNotification.objects.create(
+        user=other_customer, kind=NotificationKind.ARRIVED_CHINA, consignment_id=gone.pk + 1000
+    )
+    PendingNotification.objects.create(
+        user_id=other_customer.pk + 1000, kind=NotificationKind.TRACKING_WITHDRAWN, tracking_code="SF1"
+    )
+    with caplog.at_level("WARNING", logger="notifications.services"):
+        assert notifications_deliver_pending() == 1
+    assert caplog.text.count("dropped") == 2
+    assert list(Notification.objects.values_list("user", "consignment")) == [(customer.pk, order.pk)]
+    assert not PendingNotification.objects.exists()
+
+
+def test_a_notification_keeps_the_time_of_the_event_not_of_its_delivery(customer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    order = ConsignmentFactory(customer=customer)
+    when = timezone.now() - dt.timedelta(minutes=42)  # e.g. the worker was down
+    PendingNotification.objects.create(user=customer, kind=NotificationKind.ARRIVED_CHINA, consignment=order)
+    PendingNotification.objects.update(created_at=when)
+    notifications_deliver_pending()
+    assert Notification.objects.get().created_at == when

@@ -777,3 +777,22 @@ def test_a_queued_again_import_that_already_started_is_not_run_twice(customer):
 def test_the_sweep_runs_from_beat(settings):
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert schedule["tracking.tasks.sweep_imports"] <= 10 * 60
+
+
+def test_an_import_running_since_before_started_at_was_kept_is_swept_too(customer):
+    from django.utils import timezone
+
+    now = timezone.now()
+    old = _aged(
+        TrackingImportFactory(customer=customer),
+        status=TrackingImport.Status.RUNNING,
+        started_at=None,
+        created_at=now - dt.timedelta(hours=1),
+    )
+    recent = _aged(
+        TrackingImportFactory(customer=customer), status=TrackingImport.Status.RUNNING, started_at=None
+    )
+    assert imports.imports_sweep(now=now)["failed"] == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.status, recent.status) == (TrackingImport.Status.FAILED, TrackingImport.Status.RUNNING)

@@ -86,3 +86,58 @@ def test_registration_arriving_during_the_scan_ends_with_one_consignment(
     # The task may run again (acks_late, retries): nothing changes.
     codes_match(codes=[tracking.code])
     assert Consignment.objects.count() == 1
+
+
+def test_operations_deciding_a_conflict_while_the_parcel_is_scanned_do_not_deadlock(
+    postgres, monkeypatch, customer, other_customer, cn_staff, ops
+):
+    """Operations keep one of two registrations of a code while a station scans that very parcel. Both lock
+    the code before its registration rows, so one waits for the other: no deadlock, one order, the kept
+    customer's. (Operations paused inside their transaction, after the withdrawal, to force the overlap.)"""
+    import time
+
+    from tracking.services import tracking_conflict_resolve
+    from warehouse import services
+
+    code = "SF8800000000001"
+    kept = tracking_register(customer=customer, raw_code=code)
+    tracking_register(customer=other_customer, raw_code=code)
+    withdrawn, scanning = threading.Event(), threading.Event()
+    original = services.codes_match
+
+    def paused_codes_match(**kwargs):
+        withdrawn.set()
+        scanning.wait(timeout=10)
+        time.sleep(0.3)  # the scan is now waiting on a lock operations hold
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "codes_match", paused_codes_match)
+    outcomes, errors = {}, []
+
+    def decide():
+        try:
+            tracking_conflict_resolve(code=code, keep_id=kept.pk, by=ops)
+        except Exception as exc:  # collected and asserted on below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def scan():
+        withdrawn.wait(timeout=10)
+        scanning.set()
+        try:
+            outcomes["scan"] = parcel_scan(raw_code=code, warehouse=cn_staff.warehouse, by=cn_staff).outcome
+        except Exception as exc:  # collected and asserted on below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=decide), threading.Thread(target=scan)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert outcomes["scan"] == ScanResult.MATCHED
+    assert Consignment.objects.get().customer == customer
+    assert list(TrackingNumber.objects.values_list("customer", flat=True)) == [customer.pk]
