@@ -145,7 +145,11 @@ def scan(request, station):
         return render(request, "warehouse/scan.html#scan_result", context)
     if result is not None:
         if result.consignment is not None:
-            context.update(_card_context(result.consignment))
+            # The scan returns only what the result needs; the whole card needs the whole order.
+            consignment = Consignment.objects.select_related("customer", "parcel", "tracking_number").get(
+                pk=result.consignment.pk
+            )
+            context.update(_card_context(consignment))
         else:
             context.update(_identify_context(result.parcel))
     return render(request, "warehouse/scan.html", {**context, "form": ScanForm()})
