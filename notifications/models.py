@@ -57,17 +57,6 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
-        constraints = [
-            # A task that runs twice must not notify twice.
-            models.UniqueConstraint(
-                fields=["user", "kind", "consignment"], name="notifications_once_per_event"
-            ),
-            models.UniqueConstraint(
-                fields=["user", "kind", "tracking"],
-                condition=models.Q(tracking__isnull=False),
-                name="notifications_once_per_tracking_event",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.user_id}: {self.kind}"

@@ -63,7 +63,9 @@ def notifications_kick() -> None:
 def notifications_deliver_pending(*, batch: int = 500) -> int:
     """Turn pending notifications into notifications, batch by batch; returns how many were delivered.
 
-    Two runs at once share the work (SKIP LOCKED) and a notification already made is not made twice. A
+    Each pending row becomes one notification, in the transaction that deletes it; two runs at once share
+    the work (SKIP LOCKED), so none is delivered twice. (An order awaiting delivery a second time, after
+    a failed delivery, is a second event and a second notification.) A
     pending row whose user, order or tracking number was deleted meanwhile (the outbox has no foreign keys)
     is dropped with a log line: it must not hold up everyone else's notifications.
     """
@@ -87,8 +89,7 @@ def notifications_deliver_pending(*, batch: int = 500) -> int:
                         created_at=p.created_at,
                     )
                     for p in deliverable
-                ],
-                ignore_conflicts=True,
+                ]
             )
             PendingNotification.objects.filter(pk__in=[p.pk for p in pending]).delete()
         delivered += len(deliverable)

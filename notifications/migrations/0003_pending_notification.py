@@ -28,10 +28,6 @@ class Migration(migrations.Migration):
                 'ordering': ['id'],
             },
         ),
-        migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(condition=models.Q(('tracking__isnull', False)), fields=('user', 'kind', 'tracking'), name='notifications_once_per_tracking_event'),
-        ),
         migrations.AddField(
             model_name='pendingnotification',
             name='consignment',

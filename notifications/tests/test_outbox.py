@@ -73,28 +73,32 @@ def test_after_commit_the_notification_is_delivered_and_the_outbox_emptied(
     assert not PendingNotification.objects.exists()
 
 
-def test_a_notification_delivered_twice_is_kept_once(customer, order):
+def test_a_pending_row_is_delivered_once(customer, order):
     _send(order)
     assert notifications_deliver_pending() == 1
-    _send(order)  # the same event again: user, kind and order
-    assert notifications_deliver_pending() == 1
-    assert (
-        Notification.objects.filter(
-            user=customer, kind=NotificationKind.ARRIVED_CHINA, consignment=order
-        ).count()
-        == 1
-    )
+    assert notifications_deliver_pending() == 0  # the task again (a retry, beat): nothing new
+    assert Notification.objects.filter(user=customer, consignment=order).count() == 1
     assert not PendingNotification.objects.exists()
 
 
-def test_a_stale_tracking_notification_delivered_twice_is_kept_once(customer):
-    """Notifications about a tracking number have no order: their own constraint keeps them single."""
-    tracking = TrackingNumberFactory(customer=customer)
-    for _ in range(2):
-        notification_send(user_id=customer.pk, kind=NotificationKind.TRACKING_STALE, tracking_id=tracking.pk)
-        notifications_deliver_pending()
-    assert Notification.objects.filter(user=customer, tracking=tracking).count() == 1
-    assert not PendingNotification.objects.exists()
+def test_an_order_awaiting_delivery_again_after_a_failed_delivery_notifies_again(
+    customer, vn_staff, django_capture_on_commit_callbacks
+):
+    """Two events, two notifications (a uniqueness rule on user, kind and order used to swallow the second)."""
+    from consignments.models import ConsignmentStatus
+    from consignments.services import consignment_transition
+
+    order = ConsignmentFactory(customer=customer, status=ConsignmentStatus.IN_TRANSIT)
+    for status in (
+        ConsignmentStatus.AWAITING_DELIVERY,
+        ConsignmentStatus.DELIVERING,
+        ConsignmentStatus.AWAITING_DELIVERY,
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            order = consignment_transition(
+                consignment=order, to=status, by=vn_staff, warehouse=vn_staff.warehouse
+            )
+    assert Notification.objects.filter(user=customer, kind=NotificationKind.AWAITING_DELIVERY).count() == 2
 
 
 def test_an_empty_outbox_delivers_nothing():
