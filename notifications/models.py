@@ -47,9 +47,8 @@ class Notification(models.Model):
         db_default="",
         help_text=_("For a notice about a registration that no longer exists."),
     )
-    created_at = models.DateTimeField(
-        _("created at"), default=timezone.now
-    )  # when it happened, not delivered
+    # When it happened, not when the task delivered it (delivery may lag while a worker is down).
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:

@@ -133,16 +133,14 @@ def _scan_in_python(*, code: str, warehouse, by) -> ScanResult:
 
 
 _SCAN_FUNCTION = "SELECT * FROM warehouse_parcel_scan(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-_SCAN_PARCEL_FIELDS = ["id", "tracking_code", "warehouse_id", "scanned_by_id", "scanned_at", "scan_count"]
-_SCAN_CONSIGNMENT_FIELDS = [
-    "id",
-    "code",
-    "customer_id",
-    "parcel_id",
-    "status",
-    "current_warehouse_id",
-    "created_at",
-]
+
+
+def _loaded(model, values: dict):
+    """An instance holding only these fields, as if loaded from the database; any other field is read from
+    the database if something asks for it. (Model.from_db takes values in the model's field order, not in
+    the order of the names given: this puts them in that order.)"""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
 def _scan_in_database(*, code: str, warehouse, by) -> ScanResult:
@@ -165,27 +163,42 @@ def _scan_in_database(*, code: str, warehouse, by) -> ScanResult:
                 NotificationKind.ARRIVED_CHINA.value,
             ],
         )
-        row = cursor.fetchone()
-    outcome, parcel_id, warehouse_id, scanned_by_id, scanned_at, scan_count = row[:6]
-    consignment_id, consignment_code, status, created_at, where_id, customer_id, username, customer_code = (
-        row[6:]
+        row = dict(zip([column.name for column in cursor.description], cursor.fetchone(), strict=True))
+    parcel = _loaded(
+        Parcel,
+        {
+            "id": row["parcel_id"],
+            "tracking_code": code,
+            "warehouse_id": row["parcel_warehouse_id"],
+            "scanned_by_id": row["parcel_scanned_by_id"],
+            "scanned_at": row["parcel_scanned_at"],
+            "scan_count": row["parcel_scan_count"],
+        },
     )
-    alias = connection.alias
-    parcel = Parcel.from_db(
-        alias, _SCAN_PARCEL_FIELDS, [parcel_id, code, warehouse_id, scanned_by_id, scanned_at, scan_count]
+    if row["consignment_id"] is None:
+        return ScanResult(outcome=row["outcome"], parcel=parcel)
+    consignment = _loaded(
+        Consignment,
+        {
+            "id": row["consignment_id"],
+            "code": row["consignment_code"],
+            "customer_id": row["customer_id"],
+            "parcel_id": row["parcel_id"],
+            "status": row["consignment_status"],
+            "current_warehouse_id": row["consignment_warehouse_id"],
+            "created_at": row["consignment_created_at"],
+        },
     )
-    if consignment_id is None:
-        return ScanResult(outcome=outcome, parcel=parcel)
-    # Only what the scan knows; any other field is loaded from the database if something asks for it.
-    consignment = Consignment.from_db(
-        alias,
-        _SCAN_CONSIGNMENT_FIELDS,
-        [consignment_id, consignment_code, customer_id, parcel_id, status, where_id, created_at],
-    )
-    consignment.customer = User.from_db(
-        alias, ["id", "username", "customer_code"], [customer_id, username, customer_code]
+    consignment.customer = _loaded(
+        User,
+        {
+            "id": row["customer_id"],
+            "username": row["customer_username"],
+            "customer_code": row["customer_code"],
+        },
     )
     consignment.parcel = parcel
+    outcome = row["outcome"]
     if outcome == ScanResult.MATCHED:  # the function queued the customer's notification
         transaction.on_commit(notifications_kick)
     return ScanResult(outcome=outcome, parcel=parcel, consignment=consignment)
