@@ -8,7 +8,10 @@ from .base import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests get a cache of their own per process. bench/scan_http.py's gunicorn keeps production's (Redis, where
+# REDIS_URL is set: base.py), so sessions are read as they are in production.
+if not env.bool("KEEP_BASE_CACHE", default=False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Unit tests run tasks in-process. The browser journey starts a real worker with these settings and
 # CELERY_TASK_ALWAYS_EAGER=false, on the broker base.py takes from REDIS_URL (tests/conftest.py).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
