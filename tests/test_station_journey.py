@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from PIL import Image
+from playwright.sync_api import expect
 
 from consignments.models import Consignment, ConsignmentEvent, EventKind
 from tests.conftest import PHONE
@@ -259,7 +260,11 @@ def test_bad_input_keeps_the_station_working(page, shot, cn_staff, customer):
         weight_error = staff.locator("#scan-result [data-testid=weight-error]")
         weight_error.wait_for()
         assert weight_error.inner_text().strip(), f"an empty message for a weight of {weight}"
-        assert "is-invalid" in staff.get_attribute("#scan-result [data-testid=weight-input]", "class")
+        # htmx gives a swapped-in element with a known id its old class first and the new one after its
+        # settle delay (20 ms), so the class is waited for, not read at once.
+        expect(staff.locator("#scan-result [data-testid=weight-input]")).to_have_class(
+            re.compile(r"\bis-invalid\b")
+        )
         # The refused value stays in the input, to be corrected.
         assert staff.input_value("#scan-result [data-testid=weight-input]") == weight
         consignment.refresh_from_db()
