@@ -200,7 +200,7 @@ def celery_worker(request, transactional_db):
         redis_ok, why = False, str(exc)
     need(redis_ok, f"Redis at {redis_url} does not answer: {why}")
 
-    from config.celery import app
+    from config.celery import app, imports_queue
 
     queue = f"e2e-{uuid.uuid4().hex[:10]}"
     nodename = f"{queue}@e2e"
@@ -218,7 +218,8 @@ def celery_worker(request, transactional_db):
     }
     command = [
         *[sys.executable, "-m", "celery"],  # the venv's `celery`, under the interpreter running pytest
-        *["-A", "config", "worker", "--pool=solo", "--concurrency=1", "-Q", queue, "-n", nodename],
+        *["-A", "config", "worker", "--pool=solo", "--concurrency=1", "-n", nodename],
+        *["-Q", f"{queue},{imports_queue(queue)}"],  # both, as a plain worker does (config/celery.py)
         *["--loglevel=INFO", "--without-mingle", "--without-gossip", "--without-heartbeat"],
     ]
 
@@ -250,7 +251,8 @@ def celery_worker(request, transactional_db):
         app.conf.update(saved)
         with contextlib.suppress(redis.RedisError):  # tidy Redis: this queue is never used again
             client = redis.Redis.from_url(redis_url)
-            client.delete(queue, *client.scan_iter(f"_kombu.binding*.{queue}"))
+            for name in (queue, imports_queue(queue)):
+                client.delete(name, *client.scan_iter(f"_kombu.binding*.{name}"))
         call = getattr(request.node, "rep_call", None)
         if call is not None and call.passed:
             log_path.unlink(missing_ok=True)

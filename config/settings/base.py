@@ -1,6 +1,7 @@
 """Settings shared by every environment. Every value comes from the environment with a safe local default."""
 
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from config.env import BASE_DIR, env
 
@@ -104,6 +105,15 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="kygui")
+# A plain `celery worker` consumes both queues; in production a worker of its own takes the imports
+# (`-Q kygui.imports`) and the others leave them (`-X kygui.imports`): docker-compose.yml.
+# Each queue with an exchange and routing key of its own: a bare Queue(name) is bound to the default
+# exchange and routing key, and would receive a copy of every default-queue task.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name), routing_key=name)
+    for name in (CELERY_TASK_DEFAULT_QUEUE, f"{CELERY_TASK_DEFAULT_QUEUE}.imports")
+)
+CELERY_TASK_ROUTES = ("config.celery.route_task",)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

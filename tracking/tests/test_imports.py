@@ -796,3 +796,19 @@ def test_an_import_running_since_before_started_at_was_kept_is_swept_too(custome
     old.refresh_from_db()
     recent.refresh_from_db()
     assert (old.status, recent.status) == (TrackingImport.Status.FAILED, TrackingImport.Status.RUNNING)
+
+
+def test_imports_have_a_queue_of_their_own(settings):
+    """A 15-minute import never sits in front of notifications and matching (config/celery.py)."""
+    from config.celery import app
+
+    default = app.conf.task_default_queue
+    route = app.amqp.router.route
+    assert route({}, "tracking.tasks.run_import", (), {})["queue"].name == f"{default}.imports"
+    for other in ("notifications.tasks.deliver_notifications", "tracking.tasks.sweep_imports"):
+        assert route({}, other, (), {})["queue"].name == default
+    # Each queue has an exchange and routing key of its own: a queue bound to the default ones would get a
+    # copy of every default-queue task (each notification delivered twice).
+    bindings = [(q.exchange.name, q.routing_key) for q in settings.CELERY_TASK_QUEUES]
+    assert bindings == [(q.name, q.name) for q in settings.CELERY_TASK_QUEUES]
+    assert len(set(bindings)) == len(bindings) == 2
