@@ -60,7 +60,17 @@ EXTENSIONS = (".xlsx", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an old .xls, or an .xlsx protected with a password
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-CSV_ENCODINGS = ("utf-8-sig", "gb18030", "cp1252")
+# A CSV without a BOM that is not UTF-8 was saved by Excel in the Windows code page of the computer: Chinese
+# (GBK, read as gb18030) or Vietnamese (cp1258: base letters and combining tone marks), rarely Western
+# (cp1252). Almost any bytes decode as gb18030, so Chinese is chosen only when its two-byte characters are
+# nearly all GB2312's level 1 (its 3,755 most used characters, lead bytes B0–D7) or its punctuation and
+# full-width signs (lead bytes A1–A9), as product notes are. Vietnamese read as gb18030 pairs a lowercase
+# letter (E0–FD) with the byte after it, outside that range. Counted over the whole file.
+GB_CHARACTER = re.compile(
+    rb"([\xa1-\xa9\xb0-\xd7][\xa1-\xfe])|[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]|[\x81-\xfe][\x40-\xfe]"
+)
+COMMON_CHINESE_SHARE = 0.9
+WINDOWS_ENCODINGS = ("cp1258", "cp1252")
 CSV_DELIMITERS = ",;\t"
 CSV_SNIFF_CHARS = 16 * 1024
 
@@ -632,16 +642,38 @@ def _decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    for encoding in CSV_ENCODINGS:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        chinese = data.decode("gb18030")
+    except UnicodeDecodeError:
+        chinese = None
+    if chinese is not None and _mostly_common_chinese(data):
+        return chinese
+    for encoding in WINDOWS_ENCODINGS:
         try:
-            return data.decode(encoding)
+            # cp1258 writes most tone marks as combining characters: composed here, as typed.
+            return unicodedata.normalize("NFC", data.decode(encoding))
         except UnicodeDecodeError:
             continue
+    if chinese is not None:
+        return chinese
     raise ImportFileError(
         _(
             "The letters in this CSV file could not be read. In Excel, save it again as “CSV UTF-8”, or as .xlsx."
         )
     )
+
+
+def _mostly_common_chinese(data: bytes) -> bool:
+    """Whether data's multi-byte characters, read as gb18030, are nearly all common Chinese (GB_CHARACTER)."""
+    common = total = 0
+    for found in GB_CHARACTER.finditer(data):
+        total += 1
+        common += found.group(1) is not None
+    return total > 0 and common >= COMMON_CHINESE_SHARE * total
 
 
 def _sniff_delimiter(text: str) -> str:

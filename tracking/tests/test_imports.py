@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import unicodedata
 import zipfile
 
 import pytest
@@ -9,6 +10,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.utils import translation
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.reader.strings import read_string_table
 
@@ -233,6 +236,151 @@ def test_csv_encodings_and_delimiters(customer, text, encoding, note):
     imp = run(customer, csv_file(text, encoding=encoding))
     assert imp.status == TrackingImport.Status.DONE, imp.error
     assert list(TrackingNumber.objects.values_list("code", "note")) == [("SF1234567890123", note)]
+
+
+TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+
+
+def to_cp1258(text: str) -> bytes:
+    """text as Excel on a Vietnamese Windows saves it: precomposed where cp1258 has the letter, otherwise
+    the letter with its tone mark as a combining character after it."""
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
+            out += (base + "".join(c for c in parts if c in TONE_MARKS)).encode("cp1258")
+    return bytes(out)
+
+
+VIETNAMESE_WORDS = [
+    "áo",
+    "khoác",
+    "nữ",
+    "màu",
+    "đỏ",
+    "giày",
+    "thể",
+    "thao",
+    "nam",
+    "đồ",
+    "chơi",
+    "trẻ",
+    "em",
+    "quần",
+    "jean",
+    "ốp",
+    "lưng",
+    "điện",
+    "thoại",
+    "mỹ",
+    "phẩm",
+    "dưỡng",
+    "da",
+    "túi",
+    "xách",
+    "bàn",
+    "phím",
+    "cơ",
+    "được",
+    "sữa",
+    "bột",
+    "ướt",
+    "đựng",
+    "nồi",
+    "chiên",
+    "không",
+    "dầu",
+    "kính",
+    "râm",
+    "đồng",
+    "hồ",
+    "thông",
+    "minh",
+    "bình",
+    "giữ",
+    "nhiệt",
+    "váy",
+    "liền",
+    "thân",
+    "dép",
+    "tổ",
+    "ong",
+    "bút",
+    "bi",
+    "sách",
+    "vở",
+    "máy",
+    "sấy",
+    "tóc",
+    "chăn",
+    "ga",
+    "gối",
+    "đệm",
+    "rèm",
+    "cửa",
+    "ổ",
+    "cắm",
+    "điện",
+]
+CHINESE_WORDS = [
+    "女装",
+    "外套",
+    "连衣裙",
+    "儿童",
+    "玩具",
+    "手机壳",
+    "运动鞋",
+    "化妆品",
+    "背包",
+    "键盘",
+    "保温杯",
+    "太阳镜",
+    "手表",
+    "拖鞋",
+    "被子",
+    "窗帘",
+    "插座",
+]
+
+
+def test_a_vietnamese_windows_csv_keeps_its_notes(customer):
+    """Excel on a Vietnamese Windows saves "CSV (Comma delimited)" in cp1258, tone marks combining."""
+    rows = [
+        ("SF1234567890123", "Áo khoác nữ, màu đỏ"),
+        ("JT1234567890123", "Giày thể thao"),
+        ("YT1234567890123", ""),
+    ]
+    data = to_cp1258("Mã vận đơn,Ghi chú\n" + "".join(f'{code},"{note}"\n' for code, note in rows))
+    imp = run(customer, SimpleUploadedFile("ma-van-don.csv", data, content_type="text/csv"))
+    assert imp.status == TrackingImport.Status.DONE, imp.error
+    assert sorted(TrackingNumber.objects.values_list("code", "note")) == sorted(rows)
+
+
+@given(st.lists(st.lists(st.sampled_from(VIETNAMESE_WORDS), min_size=1, max_size=4), min_size=3, max_size=30))
+def test_vietnamese_windows_csvs_are_read_as_typed(notes):
+    text = "".join(f"SF{n:013d},{' '.join(words)}\n" for n, words in enumerate(notes))
+    assert imports._decode(to_cp1258(text)) == unicodedata.normalize("NFC", text)
+
+
+@given(st.lists(st.lists(st.sampled_from(CHINESE_WORDS), min_size=1, max_size=4), min_size=1, max_size=30))
+def test_chinese_windows_csvs_are_read_as_typed(notes):
+    text = "".join(f"SF{n:013d},{''.join(words)}\n" for n, words in enumerate(notes))
+    data = text.encode("gbk")
+    # UTF-8 is tried first (far more common): GBK bytes that happen to be valid UTF-8 too (a word or two
+    # can be) are read as UTF-8. Not a case this test is about.
+    assume(not _is_utf8(data))
+    assert imports._decode(data) == text
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def test_a_single_column_csv(customer):
