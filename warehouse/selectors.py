@@ -1,4 +1,7 @@
-from .models import Warehouse
+from accounts.models import Role
+from consignments.models import Consignment
+
+from .models import ParcelPhoto, Warehouse
 
 
 def china_warehouses():
@@ -7,3 +10,20 @@ def china_warehouses():
 
 def vietnam_depots():
     return Warehouse.objects.filter(kind=Warehouse.Kind.VIETNAM, is_active=True)
+
+
+def photo_for(*, user, pk: int) -> ParcelPhoto | None:
+    """A parcel photo this person may see, or None: its customer (once the parcel is their order), the staff
+    of the China warehouse that holds the parcel, and operations."""
+    photo = ParcelPhoto.objects.select_related("parcel__warehouse").filter(pk=pk).first()
+    if photo is None or not user.is_authenticated:
+        return None
+    parcel = photo.parcel
+    if user.role == Role.OPERATIONS:
+        return photo
+    if user.is_customer:
+        owner = Consignment.objects.filter(parcel=parcel).values_list("customer_id", flat=True).first()
+        return photo if owner == user.pk else None
+    if user.role == Role.CHINA_STAFF and user.warehouse_id == parcel.warehouse_id:
+        return photo
+    return None

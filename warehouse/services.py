@@ -1,6 +1,7 @@
 import hashlib
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -319,10 +320,11 @@ def parcel_set_label_text(*, parcel: Parcel, text: str) -> Parcel:
 # --- Photos ------------------------------------------------------------------------------------------------
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # Pillow format: file extension
 
 
-def _check_image(upload) -> None:
+def _check_image(upload) -> str:
+    """The upload's image format (a key of PHOTO_FORMATS), or a DomainError saying what is wrong."""
     from PIL import Image, UnidentifiedImageError
 
     if upload.size > MAX_PHOTO_BYTES:
@@ -340,6 +342,7 @@ def _check_image(upload) -> None:
         upload.seek(0)
     if fmt not in PHOTO_FORMATS:
         raise DomainError(_("That file is not a photo (JPEG, PNG or WebP)."), code="not_image")
+    return fmt
 
 
 @transaction.atomic
@@ -350,9 +353,12 @@ def parcel_add_photos(*, parcel: Parcel, files, by) -> list[ParcelPhoto]:
         raise DomainError(_("Choose or take a photo."), code="empty")
     for upload in files:
         try:
-            _check_image(upload)
+            fmt = _check_image(upload)
         except DomainError as exc:
             raise DomainError(f"{upload.name}: {exc.message}", code=exc.code) from exc
+        # Named by what the file is, not by what the phone called it: the extension decides the type the
+        # photo is served with (warehouse.views.photo_file).
+        upload.name = f"{parcel.tracking_code}-{uuid.uuid4().hex[:10]}.{PHOTO_FORMATS[fmt]}"
     photos = [ParcelPhoto.objects.create(parcel=parcel, image=upload, uploaded_by=by) for upload in files]
     consignment = Consignment.objects.filter(parcel_id=parcel.pk).first()
     if consignment is not None:

@@ -1,17 +1,20 @@
+import mimetypes
 from decimal import Decimal
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import china_staff_required, operations_required, vietnam_staff_required
 from accounts.models import User
@@ -34,7 +37,7 @@ from tracking.normalize import normalize_tracking_code
 from .forms import AssignForm, DeclarationForm, DepotScanForm, IdentifyForm, PhotoForm, ScanForm, WeightForm
 from .labels import consignment_label_pdf, labels_pdf
 from .models import Parcel, Warehouse
-from .selectors import china_warehouses, vietnam_depots
+from .selectors import china_warehouses, photo_for, vietnam_depots
 from .services import (
     ScanResult,
     customers_from_label,
@@ -71,6 +74,31 @@ def at_station(kind):
         return wrapped
 
     return decorator
+
+
+# --- Parcel photos ---------------------------------------------------------------------------------------
+
+
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+@login_required
+@require_GET
+@cache_control(private=True, max_age=7 * 24 * 3600)  # a photo never changes; shared caches never keep one
+def photo_file(request, pk):
+    """A parcel photo, to whoever may see it (photo_for); 404 to anyone else, as if there were none."""
+    photo = photo_for(user=request.user, pk=pk)
+    if photo is None:
+        raise Http404
+    try:
+        file = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = photo.image.name.rsplit("/", 1)[-1]
+    if mimetypes.guess_type(name)[0] in PHOTO_TYPES:
+        return FileResponse(file, filename=name)
+    # Not named as a photo (kept from before photos were renamed by format): a download, never a page.
+    return FileResponse(file, filename=name, as_attachment=True, content_type="application/octet-stream")
 
 
 # --- China warehouse -------------------------------------------------------------------------------------

@@ -323,6 +323,7 @@ URLS_WITH_VIEW_TESTS = {
     "warehouse:depot",
     "warehouse:conflicts",
     "warehouse:unidentified",
+    "photo",
 }
 
 

@@ -637,10 +637,85 @@ def test_photos_are_kept_and_written_in_the_history(client_of, cn_staff, custome
     [event] = _events(order, EventKind.PHOTO)
     assert sorted(event.data["photo_ids"]) == sorted(p.pk for p in photos)
 
-    # the customer sees them on the order
+    # the customer sees them on the order, through the photo view
     detail = client_for(customer).get(reverse("consignments:detail", args=[order.code]))
     assert 'data-testid="photos"' in detail.text
-    assert all(p.image.url in detail.text for p in photos)
+    assert all(f'src="/photos/{p.pk}/"' in detail.text for p in photos)
+    # stored under a name of their own, by format: not the name the phone gave
+    assert all(
+        re.fullmatch(
+            rf"parcels/\d{{4}}/\d{{2}}/{order.parcel.tracking_code}-[0-9a-f]{{10}}\.png", p.image.name
+        )
+        for p in photos
+    )
+
+
+# --- parcel photos: who may see them ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def photo(order, cn_staff):
+    from warehouse.services import parcel_add_photos
+
+    [photo] = parcel_add_photos(parcel=order.parcel, files=[png("kien.png")], by=cn_staff)
+    return photo
+
+
+def _photo_body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("persona", ["customer", "cn_staff", "ops"])
+def test_a_photo_is_shown_to_its_customer_the_warehouse_and_operations(request, client_of, photo, persona):
+    response = client_of(request.getfixturevalue(persona)).get(reverse("photo", args=[photo.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("inline")
+    assert "private" in response["Cache-Control"]
+    with photo.image.open("rb") as stored:
+        assert _photo_body(response) == stored.read()
+
+
+@pytest.mark.parametrize("persona", ["other_customer", "vn_staff", "staff_elsewhere"])
+def test_a_photo_is_404_to_everybody_else(request, client_of, photo, persona):
+    if persona == "staff_elsewhere":
+        from accounts.tests.factories import ChinaStaffFactory
+
+        user = ChinaStaffFactory(username="khosz", warehouse=ChinaWarehouseFactory(code="SZ"))
+    else:
+        user = request.getfixturevalue(persona)
+    assert client_of(user).get(reverse("photo", args=[photo.pk])).status_code == 404
+
+
+def test_a_photo_of_an_unidentified_parcel_is_not_a_customers(client_of, customer, cn_staff, stray):
+    from warehouse.services import parcel_add_photos
+
+    [photo] = parcel_add_photos(parcel=stray, files=[png()], by=cn_staff)
+    assert client_of(customer).get(reverse("photo", args=[photo.pk])).status_code == 404
+    assert client_of(cn_staff).get(reverse("photo", args=[photo.pk])).status_code == 200
+
+
+def test_a_photo_needs_a_login_and_a_get(client, client_of, customer, photo):
+    path = reverse("photo", args=[photo.pk])
+    assert_login_redirect(client.get(path), path)
+    assert client_of(customer).post(path).status_code == 405
+    assert client_of(customer).get(reverse("photo", args=[photo.pk + 1000])).status_code == 404
+
+
+def test_a_photo_stored_under_another_name_is_only_downloaded(client_of, customer, photo):
+    """Photos kept before they were renamed by format: whatever the name says, never served as a page."""
+    photo.image.name = photo.image.name.replace(".png", ".html")
+    photo.save()
+    with photo.image.storage.open(photo.image.name, "wb") as fake:
+        fake.write(b"<script>alert(1)</script>")
+    response = client_of(customer).get(reverse("photo", args=[photo.pk]))
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_a_missing_photo_file_is_404(client_of, customer, photo):
+    photo.image.storage.delete(photo.image.name)
+    assert client_of(customer).get(reverse("photo", args=[photo.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
