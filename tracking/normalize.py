@@ -166,10 +166,16 @@ def clean_tracking_code(raw: str) -> str:
     if not code:
         raise ValidationError(_("Enter a tracking number."), code="empty")
     if not _CODE.match(code):
+        # The characters as typed where they can be found (codes are upper-cased): "è", not "È".
+        others = list(
+            dict.fromkeys(
+                ch if ch in raw or ch.lower() not in raw else ch.lower() for ch in code if not _CODE.match(ch)
+            )
+        )
         raise ValidationError(
-            _("A tracking number has only Latin letters and digits; “%(code)s” has other characters."),
+            _("A tracking number has only Latin letters and digits; this one also has %(chars)s."),
             code="characters",
-            params={"code": code[:30]},
+            params={"chars": ", ".join(f"“{ch}”" for ch in others[:5]) + (" …" if len(others) > 5 else "")},
         )
     if code.isdigit() and len(code) >= 16:
         raise ValidationError(

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -122,8 +123,20 @@ def tracking_paste(request):
         except DomainError as exc:
             form.add_error("text", exc.message)
         else:
-            # What was not processed goes back into the box; what was is not lost.
-            form = TrackingPasteForm(initial={"text": rest})
+            # What was refused goes back into the box as typed, to be corrected; what was not processed
+            # follows it. What was added is kept.
+            refused = [v.raw.strip() for v in verdicts if v.verdict == Verdict.REFUSED]
+            form = TrackingPasteForm(initial={"text": "\n".join([*refused, *([rest] if rest else [])])})
+            if refused:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "The refused line is back in the box: correct it and submit again.",
+                        "The %(n)s refused lines are back in the box: correct them and submit again.",
+                        len(refused),
+                    )
+                    % {"n": f"{len(refused):,}"},
+                )
             if rest:
                 messages.warning(
                     request,

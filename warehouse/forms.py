@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
@@ -122,8 +123,14 @@ class IdentifyForm(StyledFormMixin, forms.Form):
     label = forms.CharField(
         label=_("Customer code or receiver line from the label"),
         max_length=255,
-        widget=forms.TextInput(attrs={"placeholder": "123PO thubin89x YW510", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A receiver line as suppliers write it: this forwarder's mark, a username, a customer code.
+        self.example = f"{settings.BRAND_MARK} nguyenvana YW510"
+        self.fields["label"].widget.attrs["placeholder"] = self.example
 
 
 class AssignForm(StyledFormMixin, forms.Form):

@@ -420,9 +420,7 @@ def depot(request, station):
             if not code:
                 messages.error(request, _("Scan an order code or a tracking number."))
             elif not chosen:
-                messages.error(
-                    request, _("No order in international transit has the code %(code)s.") % {"code": code}
-                )
+                _depot_explain(request, code)
         else:
             ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
             chosen = consignments_in_transit().filter(pk__in=ids)
@@ -458,6 +456,31 @@ def depot(request, station):
             "ConsignmentStatus": ConsignmentStatus,
         },
     )
+
+
+def _depot_explain(request, code: str) -> None:
+    """Why a scanned code cannot be marked: already awaiting delivery, not dispatched yet, or unknown."""
+    found = (
+        Consignment.objects.filter(Q(code=code) | Q(parcel__tracking_code=code))
+        .only("code", "status")
+        .first()
+    )
+    if found is None:
+        messages.error(request, _("No order has the code or tracking number %(code)s.") % {"code": code})
+    elif found.status == ConsignmentStatus.AWAITING_DELIVERY:
+        messages.info(request, _("%(code)s is already awaiting delivery.") % {"code": found.code})
+    elif found.status == ConsignmentStatus.CN_RECEIVED:
+        messages.error(
+            request,
+            _("%(code)s has not left the China warehouse yet: it cannot have arrived.")
+            % {"code": found.code},
+        )
+    else:
+        messages.error(
+            request,
+            _("%(code)s is not in international transit: it is “%(status)s”.")
+            % {"code": found.code, "status": found.get_status_display()},
+        )
 
 
 # --- Operations ------------------------------------------------------------------------------------------

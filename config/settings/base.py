@@ -83,6 +83,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The choice outlives the browser session (Django keeps it only until the browser closes): a Guangzhou
+# station set to Chinese stays Chinese after a restart.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Asia/Ho_Chi_Minh"  # shown to people; the database stores UTC (USE_TZ)
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,6 @@
 """View tests for the tracking-number list and its register form."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -183,7 +184,7 @@ def test_another_customers_registration_does_not_block_and_is_not_named(client_o
         ("", "This field is required."),
         ("SF12", "is too short for a tracking number"),
         ("SF12345678901234567890123456789", "too long for a tracking number"),
-        ("SF123456789012è", "has only Latin letters and digits"),
+        ("SF123456789012è", "has only Latin letters and digits; this one also has “è”."),
         ("---", "Enter a tracking number."),
     ],
 )
@@ -266,7 +267,9 @@ def test_what_a_customer_typed_is_escaped(client_of, customer):
 
     refused = client.post(URL, {"code": "<b>SF1234567</b>"})
     assert refused.status_code == 200
-    assert "<B>" not in refused.text and "&lt;B&gt;" in refused.text
+    assert "<b>" not in refused.text.lower()
+    assert 'value="&lt;b&gt;SF1234567&lt;/b&gt;"' in refused.text  # kept in the input, escaped
+    assert "this one also has “&lt;”, “&gt;”." in refused.text  # and named in the message, escaped
 
 
 # === The other tracking pages: paste a list, export, edit/cancel one, spreadsheet imports ===================
@@ -461,6 +464,20 @@ def test_paste_registers_the_good_lines_and_explains_the_others(client_of, custo
     assert text.count('data-testid="verdict-row"') == 4  # every line that was not simply added
     assert "Same code as line 1." in text
     assert "hoang2024" not in text and "KM748" not in text
+    # the refused line is back in the box, to be corrected; the others are not
+    assert response.context["form"].initial["text"] == "abc"
+    assert "The refused line is back in the box: correct it and submit again." in text
+
+
+def test_refused_lines_go_back_in_the_box_as_typed(client_of, customer):
+    text = "SF123456789012\n  đây không phải mã!!  \nSF12\nYT222222222222"
+    response = client_of(customer).post(reverse("tracking:paste"), {"text": text})
+    assert TrackingNumber.objects.filter(customer=customer).count() == 2
+    assert response.context["form"].initial["text"] == "đây không phải mã!!\nSF12"
+    assert re.search(r">\s*đây không phải mã!!\nSF12</textarea>", response.text)
+    assert "this one also has “đ”, “â”, “y”" not in response.text  # only what is not a Latin letter or digit
+    assert "this one also has “đ”, “â”, “ô”, “ả”, “ã” …" in response.text
+    assert "The 2 refused lines are back in the box: correct them and submit again." in response.text
 
 
 @pytest.mark.parametrize("text", ["", " \n \n", ",,;;"])
