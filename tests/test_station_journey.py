@@ -302,6 +302,9 @@ def test_bad_input_keeps_the_station_working(page, shot, cn_staff, customer):
         True
     ] * 3
     assert all(customer.customer_code in before[i] for i in (0, 2, 3))
+    # the repeat says so in words, not only by its colour: the same order appears twice
+    again = in_vietnamese("already scanned")
+    assert [again in entry for entry in before] == [False, False, True, False]
     classes = staff.locator("#recent-scans > .list-group-item").evaluate_all(
         "items => items.map(i => [...i.classList].find(c => c.startsWith('recent-')))"
     )
