@@ -50,6 +50,8 @@ class User(AbstractUser):
         related_name="staff",
         help_text=_("For staff: the warehouse or depot they work at."),
     )
+    # The language they last chose, brought back at every login (on a new phone, a shared station PC).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     objects = CaseInsensitiveUserManager()
 

@@ -1,16 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
 
 from addresses.selectors import addresses_for
 from consignments.selectors import consignments_for_customer
 from tracking.selectors import tracking_numbers_for
 
-from .forms import SignUpForm
-from .models import Role
+from .forms import LoginForm, SignUpForm
+from .models import Role, User
 from .services import customer_sign_up
 
 
@@ -68,3 +71,46 @@ def home(request):
 @login_required
 def profile(request):
     return render(request, "accounts/profile.html", {"addresses": addresses_for(customer=request.user)})
+
+
+def _set_language_cookie(response, language: str) -> None:
+    """The cookie Django's set_language sets, with the same settings."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, which also brings back the language the person last chose."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language:
+            _set_language_cookie(response, language)
+        return response
+
+
+def set_language(request):
+    """Django's language switch (/i18n/setlang/), which also remembers the choice of a signed-in person."""
+    response = i18n.set_language(request)
+    chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)  # set for any language Django knows
+    offered = {code for code, _name in settings.LANGUAGES}
+    if (
+        chosen is not None
+        and chosen.value in offered
+        and request.user.is_authenticated
+        and request.user.language != chosen.value
+    ):
+        User.objects.filter(pk=request.user.pk).update(language=chosen.value)
+    return response

@@ -14,7 +14,7 @@ urlpatterns = [
     path("staff/", include("warehouse.urls")),
     # Customers and staff both open parcel photos; the view checks who may see which.
     path("photos/<int:pk>/", warehouse_views.photo_file, name="photo"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 # Uploaded files are never served from MEDIA_URL, not even in development: photos go through photo_file,

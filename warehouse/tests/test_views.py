@@ -1418,3 +1418,35 @@ def test_the_station_keeps_scanning_while_the_broker_is_down(
     assert b'data-outcome="matched"' in response.content
     assert Consignment.objects.get().customer == customer
     assert PendingNotification.objects.filter(user=customer).count() == 1
+
+
+def test_the_chosen_language_comes_back_at_the_next_login(cn_staff, restore_language):
+    """A Guangzhou staff member who chose Chinese gets Chinese on any browser after signing in."""
+    cn_staff.set_password("station-password")
+    cn_staff.save()
+    first = client_for(cn_staff, language=None)
+    first.post(reverse("set_language"), {"language": "zh-hans", "next": SCAN})
+    cn_staff.refresh_from_db()
+    assert cn_staff.language == "zh-hans"
+
+    elsewhere = Client()  # another browser: no language cookie, Vietnamese
+    assert elsewhere.get(reverse("accounts:login"))["Content-Language"] == "vi"
+    signed_in = elsewhere.post(
+        reverse("accounts:login"), {"username": cn_staff.username, "password": "station-password"}
+    )
+    assert signed_in.status_code == 302
+    cookie = signed_in.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert (cookie.value, cookie["max-age"]) == ("zh-hans", settings.LANGUAGE_COOKIE_AGE)
+    assert elsewhere.get(SCAN)["Content-Language"] == "zh-hans"
+
+
+def test_a_language_switch_saves_nothing_for_a_visitor_or_an_unknown_language(client, cn_staff):
+    client.post(reverse("set_language"), {"language": "zh-hans"})  # not signed in: the cookie only
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+    staff = client_for(cn_staff, language=None)
+    staff.post(reverse("set_language"), {"language": "fr"})
+    cn_staff.refresh_from_db()
+    assert cn_staff.language == ""
+    # and a person who never chose keeps whatever this browser has
+    signed_in = Client().post(reverse("accounts:login"), {"username": cn_staff.username, "password": "x"})
+    assert settings.LANGUAGE_COOKIE_NAME not in signed_in.cookies
