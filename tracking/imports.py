@@ -60,17 +60,20 @@ EXTENSIONS = (".xlsx", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an old .xls, or an .xlsx protected with a password
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# A CSV without a BOM that is not UTF-8 was saved by Excel in the Windows code page of the computer: Chinese
-# (GBK, read as gb18030) or Vietnamese (cp1258: base letters and combining tone marks), rarely Western
-# (cp1252). Almost any bytes decode as gb18030, so Chinese is chosen only when its two-byte characters are
-# nearly all GB2312's level 1 (its 3,755 most used characters, lead bytes B0–D7) or its punctuation and
-# full-width signs (lead bytes A1–A9), as product notes are. Vietnamese read as gb18030 pairs a lowercase
-# letter (E0–FD) with the byte after it, outside that range. Counted over the whole file.
-GB_CHARACTER = re.compile(
-    rb"([\xa1-\xa9\xb0-\xd7][\xa1-\xfe])|[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]|[\x81-\xfe][\x40-\xfe]"
+# A CSV without a BOM that is not UTF-8 was saved by Excel in the Windows code page of the computer:
+# Vietnamese (cp1258: base letters, tone marks as combining characters), Chinese (GBK, read as gb18030) or,
+# rarely, Western (cp1252). Nearly any bytes decode as cp1258 and as gb18030, so Vietnamese is chosen when
+# every character outside ASCII is, once composed, a Vietnamese letter or a sign Vietnamese text uses
+# (Chinese read as cp1258 gives "ï", "®", "¤"…) and those letters mostly sit in words with Latin letters
+# (Chinese read as cp1258 gives runs like "ÀÁ" with none beside). Otherwise gb18030 where it decodes.
+_VIETNAMESE_BASES = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
+_TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+VIETNAMESE_CHARACTERS = frozenset(
+    {unicodedata.normalize("NFC", base + tone) for base in _VIETNAMESE_BASES for tone in _TONES}
+    | set("đĐ₫“”‘’–—…•°")
 )
-COMMON_CHINESE_SHARE = 0.9
-WINDOWS_ENCODINGS = ("cp1258", "cp1252")
+NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+ASCII_LETTER = re.compile(r"[A-Za-z]")
 CSV_DELIMITERS = ",;\t"
 CSV_SNIFF_CHARS = 16 * 1024
 
@@ -646,20 +649,19 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    vietnamese = _as_vietnamese(data)
+    if vietnamese is not None and _reads_as_words(vietnamese):
+        return vietnamese
     try:
-        chinese = data.decode("gb18030")
+        return data.decode("gb18030")
     except UnicodeDecodeError:
-        chinese = None
-    if chinese is not None and _mostly_common_chinese(data):
-        return chinese
-    for encoding in WINDOWS_ENCODINGS:
-        try:
-            # cp1258 writes most tone marks as combining characters: composed here, as typed.
-            return unicodedata.normalize("NFC", data.decode(encoding))
-        except UnicodeDecodeError:
-            continue
-    if chinese is not None:
-        return chinese
+        pass
+    if vietnamese is not None:  # Vietnamese letters only, though not in words: not Chinese at least
+        return vietnamese
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
     raise ImportFileError(
         _(
             "The letters in this CSV file could not be read. In Excel, save it again as “CSV UTF-8”, or as .xlsx."
@@ -667,13 +669,29 @@ def _decode(data: bytes) -> str:
     )
 
 
-def _mostly_common_chinese(data: bytes) -> bool:
-    """Whether data's multi-byte characters, read as gb18030, are nearly all common Chinese (GB_CHARACTER)."""
-    common = total = 0
-    for found in GB_CHARACTER.finditer(data):
-        total += 1
-        common += found.group(1) is not None
-    return total > 0 and common >= COMMON_CHINESE_SHARE * total
+def _as_vietnamese(data: bytes) -> str | None:
+    """data read as cp1258 and composed (as typed), if all of it is Vietnamese; otherwise None."""
+    try:
+        text = unicodedata.normalize("NFC", data.decode("cp1258"))
+    except UnicodeDecodeError:
+        return None
+    if not all(ch.isascii() or ch in VIETNAMESE_CHARACTERS for ch in text):
+        return None
+    return text
+
+
+def _reads_as_words(text: str) -> bool:
+    """Whether text's letters outside ASCII mostly sit in words with Latin letters, as Vietnamese's do."""
+    # Vietnamese letters sit in words with Latin letters ("khoác", "được"); Chinese read as cp1258 gives
+    # runs of them with none beside ("ÀÁ"). Only a few Vietnamese words ("ở", "ừ") stand alone.
+    attached = alone = 0
+    for run in NON_ASCII_RUN.finditer(text):
+        before, after = text[run.start() - 1 : run.start()], text[run.end() : run.end() + 1]
+        if ASCII_LETTER.match(before) or ASCII_LETTER.match(after):
+            attached += 1
+        else:
+            alone += 1
+    return attached >= alone
 
 
 def _sniff_delimiter(text: str) -> str:

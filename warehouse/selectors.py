@@ -12,6 +12,15 @@ def vietnam_depots():
     return Warehouse.objects.filter(kind=Warehouse.Kind.VIETNAM, is_active=True)
 
 
+def station_for(user, kind) -> Warehouse | None:
+    """The warehouse this staff member works at (operations, or staff without one of that kind: the first
+    active one of that kind)."""
+    if user.warehouse_id and user.warehouse.kind == kind:
+        return user.warehouse
+    qs = china_warehouses() if kind == Warehouse.Kind.CHINA else vietnam_depots()
+    return qs.first()
+
+
 def photo_for(*, user, pk: int) -> ParcelPhoto | None:
     """A parcel photo this person may see, or None: its customer (once the parcel is their order), the staff
     of the China warehouse that holds the parcel, and operations."""
@@ -24,6 +33,7 @@ def photo_for(*, user, pk: int) -> ParcelPhoto | None:
     if user.is_customer:
         owner = Consignment.objects.filter(parcel=parcel).values_list("customer_id", flat=True).first()
         return photo if owner == user.pk else None
-    if user.role == Role.CHINA_STAFF and user.warehouse_id == parcel.warehouse_id:
-        return photo
+    if user.role == Role.CHINA_STAFF:
+        station = station_for(user, Warehouse.Kind.CHINA)  # the station they scan at (views.at_station)
+        return photo if station is not None and station.pk == parcel.warehouse_id else None
     return None

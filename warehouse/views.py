@@ -37,7 +37,7 @@ from tracking.normalize import normalize_tracking_code
 from .forms import AssignForm, DeclarationForm, DepotScanForm, IdentifyForm, PhotoForm, ScanForm, WeightForm
 from .labels import consignment_label_pdf, labels_pdf
 from .models import Parcel, Warehouse
-from .selectors import china_warehouses, photo_for, vietnam_depots
+from .selectors import photo_for, station_for
 from .services import (
     ScanResult,
     customers_from_label,
@@ -46,14 +46,6 @@ from .services import (
     parcel_scan,
     parcel_set_label_text,
 )
-
-
-def _station(user, kind) -> Warehouse | None:
-    """The warehouse this staff member works at (operations: the first active one of that kind)."""
-    if user.warehouse_id and user.warehouse.kind == kind:
-        return user.warehouse
-    qs = china_warehouses() if kind == Warehouse.Kind.CHINA else vietnam_depots()
-    return qs.first()
 
 
 def _no_station(request):
@@ -66,7 +58,7 @@ def at_station(kind):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            station = _station(request.user, kind)
+            station = station_for(request.user, kind)
             if station is None:
                 return _no_station(request)
             return view(request, station, *args, **kwargs)

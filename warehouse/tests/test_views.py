@@ -207,7 +207,7 @@ def test_operations_may_open_both_portals(client_of, ops, cn_staff, vn_staff, pa
 
 @pytest.mark.parametrize("path", [SCAN, DISPATCH, DEPOT])
 def test_staff_page_without_any_warehouse_explains_instead_of_crashing(client_of, ops, path):
-    """Regression: _station() used to raise DomainError out of the view (a 500) when no warehouse existed."""
+    """Regression: station_for() used to raise DomainError out of the view (a 500) when no warehouse existed."""
     client = client_of(ops)
     client.raise_request_exception = False
     response = client.get(path)
@@ -685,6 +685,17 @@ def test_a_photo_is_404_to_everybody_else(request, client_of, photo, persona):
     else:
         user = request.getfixturevalue(persona)
     assert client_of(user).get(reverse("photo", args=[photo.pk])).status_code == 404
+
+
+def test_a_photo_is_shown_to_china_staff_at_the_station_they_scan_at(client_of, order, photo):
+    """Staff with no warehouse set scan at the first China warehouse (at_station): they see its photos."""
+    from accounts.tests.factories import ChinaStaffFactory
+
+    unplaced = ChinaStaffFactory(username="khomoi", warehouse=None)
+    assert client_of(unplaced).get(reverse("photo", args=[photo.pk])).status_code == 200
+    ChinaWarehouseFactory(code="SZ")  # another one, created later: still not theirs
+    elsewhere = ChinaStaffFactory(username="khosz2", warehouse=Warehouse.objects.get(code="SZ"))
+    assert client_of(elsewhere).get(reverse("photo", args=[photo.pk])).status_code == 404
 
 
 def test_a_photo_of_an_unidentified_parcel_is_not_a_customers(client_of, customer, cn_staff, stray):
