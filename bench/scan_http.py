@@ -48,7 +48,9 @@ def run():
         return
     n_codes = env_int("BENCH_HTTP_CODES", 1_000_000)  # the figures are at 1,000,000 codes
     workers = env_int("BENCH_HTTP_WORKERS", 2)
-    threads = env_int("BENCH_HTTP_THREADS", _gunicorn_conf()["threads"])
+    # sync workers serve one request at a time (gunicorn turns a sync worker with threads into gthread)
+    sync = os.environ.get("BENCH_HTTP_WORKER_CLASS") == "sync"
+    threads = 1 if sync else env_int("BENCH_HTTP_THREADS", _gunicorn_conf()["threads"])
     # As many stations posting at once as the server has threads: the server is offered all it can take
     # (throughput is measured at saturation), as a busy intake floor would.
     clients = env_int("BENCH_HTTP_CLIENTS", workers * threads)

@@ -480,7 +480,7 @@ class _ResultWriter:
         self.sheet.append(
             (
                 verdict.line,
-                safe_cell_text(verdict.raw),
+                safe_cell_text(verdict.raw[:100]),
                 safe_cell_text(verdict.code),
                 self.labels[verdict.verdict],
                 safe_cell_text(str(verdict.message)),

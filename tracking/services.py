@@ -87,13 +87,13 @@ def tracking_register_many(
         try:
             code = clean_tracking_code(raw_text)
         except ValidationError as exc:
-            verdicts.append(LineVerdict(line, raw_text[:100], "", Verdict.REFUSED, exc.messages[0]))
+            verdicts.append(LineVerdict(line, raw_text, "", Verdict.REFUSED, exc.messages[0]))
             continue
         if code in first_seen:
             verdicts.append(
                 LineVerdict(
                     line,
-                    raw_text[:100],
+                    raw_text,
                     code,
                     Verdict.DUPLICATE,
                     _("Same code as line %(line)d.") % {"line": first_seen[code]},
@@ -102,7 +102,7 @@ def tracking_register_many(
             continue
         first_seen[code] = line
         fresh[code] = (raw_text[:200], (note or "").strip()[:MAX_NOTE_LENGTH])
-        verdicts.append(LineVerdict(line, raw_text[:100], code, Verdict.ADDED))
+        verdicts.append(LineVerdict(line, raw_text, code, Verdict.ADDED))
 
     codes = list(fresh)
     others = set()

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -408,11 +407,14 @@ def depot(request, station):
         if "code" in request.POST:
             form = DepotScanForm(request.POST)
             code = normalize_tracking_code(form.data.get("code", ""))
-            chosen = consignments_in_transit().filter(Q(code=code) | Q(parcel__tracking_code=code))
+            # Two look-ups, each on its own unique index (an OR across the join reads the whole table).
+            chosen = consignments_in_transit().filter(code=code) or consignments_in_transit().filter(
+                parcel__tracking_code=code
+            )
             if not code:
                 messages.error(request, _("Scan an order code or a tracking number."))
             elif not chosen:
-                _depot_explain(request, code)
+                _depot_explain(request, station, code)
         else:
             ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
             chosen = consignments_in_transit().filter(pk__in=ids)
@@ -450,17 +452,22 @@ def depot(request, station):
     )
 
 
-def _depot_explain(request, code: str) -> None:
+def _depot_explain(request, station, code: str) -> None:
     """Why a scanned code cannot be marked: already awaiting delivery, not dispatched yet, or unknown."""
-    found = (
-        Consignment.objects.filter(Q(code=code) | Q(parcel__tracking_code=code))
-        .only("code", "status")
-        .first()
+    orders = Consignment.objects.select_related("current_warehouse").only(
+        "code", "status", "current_warehouse__name"
     )
+    found = orders.filter(code=code).first() or orders.filter(parcel__tracking_code=code).first()
     if found is None:
         messages.error(request, _("No order has the code or tracking number %(code)s.") % {"code": code})
-    elif found.status == ConsignmentStatus.AWAITING_DELIVERY:
+    elif found.status == ConsignmentStatus.AWAITING_DELIVERY and found.current_warehouse_id == station.pk:
         messages.info(request, _("%(code)s is already awaiting delivery.") % {"code": found.code})
+    elif found.status == ConsignmentStatus.AWAITING_DELIVERY:
+        messages.error(
+            request,
+            _("%(code)s is awaiting delivery at another depot: %(depot)s.")
+            % {"code": found.code, "depot": found.current_warehouse.name},
+        )
     elif found.status == ConsignmentStatus.CN_RECEIVED:
         messages.error(
             request,

@@ -480,6 +480,12 @@ def test_refused_lines_go_back_in_the_box_as_typed(client_of, customer):
     assert "The 2 refused lines are back in the box: correct them and submit again." in response.text
 
 
+def test_a_long_refused_line_comes_back_whole(client_of, customer):
+    long_line = "SF123456789012 " + "ghi chú dài " * 15  # a note pasted on the code's line, 195 characters
+    response = client_of(customer).post(reverse("tracking:paste"), {"text": long_line})
+    assert response.context["form"].initial["text"] == long_line.strip()
+
+
 @pytest.mark.parametrize("text", ["", " \n \n", ",,;;"])
 def test_paste_of_nothing_is_refused(client_of, customer, text):
     response = client_of(customer).post(reverse("tracking:paste"), {"text": text})

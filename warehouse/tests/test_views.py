@@ -1056,12 +1056,27 @@ def test_depot_scan_of_an_order_still_in_china_does_nothing(client_of, vn_staff,
 
 def test_depot_scan_of_an_order_already_awaiting_says_so(client_of, vn_staff, customer):
     ready = ConsignmentFactory(
-        customer=customer, code="KG50000005", status=ConsignmentStatus.AWAITING_DELIVERY
+        customer=customer,
+        code="KG50000005",
+        status=ConsignmentStatus.AWAITING_DELIVERY,
+        current_warehouse=vn_staff.warehouse,
     )
     response = client_of(vn_staff).post(DEPOT, {"code": ready.parcel.tracking_code}, follow=True)
     [message] = response.context["messages"]
     assert (str(message), message.level_tag) == ("KG50000005 is already awaiting delivery.", "info")
     assert ready.events.count() == 1
+
+
+def test_depot_scan_of_an_order_awaiting_at_another_depot_says_where(client_of, vn_staff, customer):
+    elsewhere = VietnamDepotFactory(code="SG", name="Kho Sài Gòn")
+    ConsignmentFactory(
+        customer=customer,
+        code="KG70000007",
+        status=ConsignmentStatus.AWAITING_DELIVERY,
+        current_warehouse=elsewhere,
+    )
+    response = client_of(vn_staff).post(DEPOT, {"code": "KG70000007"}, follow=True)
+    assert "KG70000007 is awaiting delivery at another depot: Kho Sài Gòn." in message_texts(response)
 
 
 def test_depot_scan_of_a_delivered_order_gives_its_status(client_of, vn_staff, customer):
@@ -1459,5 +1474,10 @@ def test_a_language_switch_saves_nothing_for_a_visitor_or_an_unknown_language(cl
     cn_staff.refresh_from_db()
     assert cn_staff.language == ""
     # and a person who never chose keeps whatever this browser has
-    signed_in = Client().post(reverse("accounts:login"), {"username": cn_staff.username, "password": "x"})
+    cn_staff.set_password("station-password")
+    cn_staff.save()
+    signed_in = Client().post(
+        reverse("accounts:login"), {"username": cn_staff.username, "password": "station-password"}
+    )
+    assert signed_in.status_code == 302 and "sessionid" in signed_in.cookies
     assert settings.LANGUAGE_COOKIE_NAME not in signed_in.cookies
