@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/", include("warehouse.urls")),
     # Customers and staff both open parcel photos; the view checks who may see which.
     path("photos/<int:pk>/", warehouse_views.photo_file, name="photo"),
+    path("photos/<int:pk>/small/", warehouse_views.photo_file, {"small": True}, name="photo_small"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

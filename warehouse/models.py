@@ -67,6 +67,8 @@ class ParcelPhoto(models.Model):
         Parcel, verbose_name=_("parcel"), on_delete=models.CASCADE, related_name="photos"
     )
     image = models.ImageField(_("photo"), upload_to="parcels/%Y/%m/")
+    # A small copy for lists and the station card (empty for photos kept before there were any).
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="parcels/%Y/%m/", blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("taken by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -83,3 +85,6 @@ class ParcelPhoto(models.Model):
     def get_absolute_url(self):
         # Through a view that checks who asks (warehouse.views.photo_file), never the storage's own URL.
         return reverse("photo", args=[self.pk])
+
+    def get_thumbnail_url(self):
+        return reverse("photo_small", args=[self.pk])

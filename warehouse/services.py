@@ -1,4 +1,5 @@
 import hashlib
+import io
 import re
 import unicodedata
 import uuid
@@ -320,51 +321,81 @@ def parcel_set_label_text(*, parcel: Parcel, text: str) -> Parcel:
 # --- Photos ------------------------------------------------------------------------------------------------
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # Pillow format: file extension
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}  # what Pillow reads them as
+# Kept at most this many pixels on the long side: enough to read a label and see damage, and a tenth of the
+# bytes of a phone's 4,000-pixel photo (customers open them on their phones, over mobile data).
+PHOTO_MAX_SIDE = 2000
+THUMBNAIL_SIDE = 400
 
 
-def _check_image(upload) -> str:
-    """The upload's image format (a key of PHOTO_FORMATS), or a DomainError saying what is wrong."""
+def _open_photo(upload):
+    """The upload as a Pillow image, checked; or a DomainError saying what is wrong with it."""
     from PIL import Image, UnidentifiedImageError
 
     if upload.size > MAX_PHOTO_BYTES:
         raise DomainError(
             _("A photo may be at most 10 MB; this one is %(mb)d MB.") % {"mb": upload.size // 2**20}
         )
+    not_a_photo = DomainError(_("That file is not a photo (JPEG, PNG or WebP)."), code="not_image")
     try:
         upload.seek(0)
         with Image.open(upload) as image:
-            fmt = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise DomainError(_("That file is not a photo (JPEG, PNG or WebP)."), code="not_image") from exc
-    finally:
+            image.verify()  # the whole file is read; a truncated or forged one fails here
         upload.seek(0)
-    if fmt not in PHOTO_FORMATS:
-        raise DomainError(_("That file is not a photo (JPEG, PNG or WebP)."), code="not_image")
-    return fmt
+        image = Image.open(upload)
+        if image.format not in PHOTO_FORMATS:
+            raise not_a_photo
+        image.load()
+    except Image.DecompressionBombError as exc:  # a small file that claims a gigantic picture
+        raise DomainError(_("That photo is too large to open."), code="too_large") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise not_a_photo from exc
+    return image
 
 
-@transaction.atomic
+def _jpeg(image, *, name: str, quality: int):
+    from django.core.files.base import ContentFile
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=quality, optimize=True)  # no EXIF: no GPS, no phone model
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+def _prepare_photo(upload, *, stem: str):
+    """(photo, thumbnail) as JPEG files: upright as the phone showed it, at most PHOTO_MAX_SIDE pixels,
+    without the camera's metadata."""
+    from PIL import ImageOps
+
+    with _open_photo(upload) as opened:
+        image = ImageOps.exif_transpose(opened).convert("RGB")
+    photo = image.copy()
+    photo.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    return _jpeg(photo, name=f"{stem}.jpg", quality=85), _jpeg(image, name=f"{stem}-small.jpg", quality=80)
+
+
 def parcel_add_photos(*, parcel: Parcel, files, by) -> list[ParcelPhoto]:
     """Keep photos of a parcel. All are checked first: one bad file saves none and says which."""
     files = list(files)
     if not files:
         raise DomainError(_("Choose or take a photo."), code="empty")
-    for upload in files:
+    prepared = []
+    for upload in files:  # before the transaction: decoding and resizing take a moment
         try:
-            fmt = _check_image(upload)
+            # Named by the parcel, not by what the phone called the file.
+            prepared.append(_prepare_photo(upload, stem=f"{parcel.tracking_code}-{uuid.uuid4().hex[:10]}"))
         except DomainError as exc:
             raise DomainError(f"{upload.name}: {exc.message}", code=exc.code) from exc
-        # Named by what the file is, not by what the phone called it: the extension decides the type the
-        # photo is served with (warehouse.views.photo_file).
-        upload.name = f"{parcel.tracking_code}-{uuid.uuid4().hex[:10]}.{PHOTO_FORMATS[fmt]}"
-    photos = [ParcelPhoto.objects.create(parcel=parcel, image=upload, uploaded_by=by) for upload in files]
-    consignment = Consignment.objects.filter(parcel_id=parcel.pk).first()
-    if consignment is not None:
-        consignment_event_add(
-            consignment, kind=EventKind.PHOTO, by=by, data={"photo_ids": [p.pk for p in photos]}
-        )
+    with transaction.atomic():
+        photos = [
+            ParcelPhoto.objects.create(parcel=parcel, image=photo, thumbnail=thumbnail, uploaded_by=by)
+            for photo, thumbnail in prepared
+        ]
+        consignment = Consignment.objects.filter(parcel_id=parcel.pk).first()
+        if consignment is not None:
+            consignment_event_add(
+                consignment, kind=EventKind.PHOTO, by=by, data={"photo_ids": [p.pk for p in photos]}
+            )
     return photos
 
 

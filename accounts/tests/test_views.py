@@ -324,6 +324,7 @@ URLS_WITH_VIEW_TESTS = {
     "warehouse:conflicts",
     "warehouse:unidentified",
     "photo",
+    "photo_small",
 }
 
 

@@ -640,14 +640,12 @@ def test_photos_are_kept_and_written_in_the_history(client_of, cn_staff, custome
     # the customer sees them on the order, through the photo view
     detail = client_for(customer).get(reverse("consignments:detail", args=[order.code]))
     assert 'data-testid="photos"' in detail.text
-    assert all(f'src="/photos/{p.pk}/"' in detail.text for p in photos)
-    # stored under a name of their own, by format: not the name the phone gave
-    assert all(
-        re.fullmatch(
-            rf"parcels/\d{{4}}/\d{{2}}/{order.parcel.tracking_code}-[0-9a-f]{{10}}\.png", p.image.name
-        )
-        for p in photos
-    )
+    assert all(f'href="/photos/{p.pk}/"' in detail.text for p in photos)  # the whole photo
+    assert all(f'src="/photos/{p.pk}/small/"' in detail.text for p in photos)  # shown small
+    # stored as JPEG under a name of their own, not the name the phone gave, with a small copy beside
+    stem = rf"parcels/\d{{4}}/\d{{2}}/{order.parcel.tracking_code}-[0-9a-f]{{10}}"
+    assert all(re.fullmatch(stem + r"\.jpg", p.image.name) for p in photos)
+    assert all(re.fullmatch(stem + r"-small\.jpg", p.thumbnail.name) for p in photos)
 
 
 # --- parcel photos: who may see them ---------------------------------------------------------------------
@@ -665,26 +663,78 @@ def _photo_body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
+@pytest.mark.parametrize("url", ["photo", "photo_small"])
 @pytest.mark.parametrize("persona", ["customer", "cn_staff", "ops"])
-def test_a_photo_is_shown_to_its_customer_the_warehouse_and_operations(request, client_of, photo, persona):
-    response = client_of(request.getfixturevalue(persona)).get(reverse("photo", args=[photo.pk]))
+def test_a_photo_is_shown_to_its_customer_the_warehouse_and_operations(
+    request, client_of, photo, persona, url
+):
+    response = client_of(request.getfixturevalue(persona)).get(reverse(url, args=[photo.pk]))
     assert response.status_code == 200
-    assert response["Content-Type"] == "image/png"
+    assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"].startswith("inline")
     assert "private" in response["Cache-Control"]
-    with photo.image.open("rb") as stored:
+    field = photo.thumbnail if url == "photo_small" else photo.image
+    with field.open("rb") as stored:
         assert _photo_body(response) == stored.read()
 
 
+@pytest.mark.parametrize("url", ["photo", "photo_small"])
 @pytest.mark.parametrize("persona", ["other_customer", "vn_staff", "staff_elsewhere"])
-def test_a_photo_is_404_to_everybody_else(request, client_of, photo, persona):
+def test_a_photo_is_404_to_everybody_else(request, client_of, photo, persona, url):
     if persona == "staff_elsewhere":
         from accounts.tests.factories import ChinaStaffFactory
 
         user = ChinaStaffFactory(username="khosz", warehouse=ChinaWarehouseFactory(code="SZ"))
     else:
         user = request.getfixturevalue(persona)
-    assert client_of(user).get(reverse("photo", args=[photo.pk])).status_code == 404
+    assert client_of(user).get(reverse(url, args=[photo.pk])).status_code == 404
+
+
+def test_a_photo_kept_without_a_thumbnail_is_shown_whole(client_of, customer, photo):
+    photo.thumbnail = ""
+    photo.save()
+    response = client_of(customer).get(reverse("photo_small", args=[photo.pk]))
+    with photo.image.open("rb") as stored:
+        assert _photo_body(response) == stored.read()
+
+
+def test_a_phone_photo_is_kept_upright_smaller_and_without_its_metadata(cn_staff, order):
+    """A 4,000-pixel phone photo taken sideways (EXIF orientation 6) with the place it was taken."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from warehouse.services import PHOTO_MAX_SIDE, THUMBNAIL_SIDE, parcel_add_photos
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° to show
+    exif[0x010F] = "PhoneMaker"
+    buffer = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (10, 200, 10)).save(buffer, format="JPEG", exif=exif)
+    upload = SimpleUploadedFile("IMG_0001.JPG", buffer.getvalue(), content_type="image/jpeg")
+
+    [photo] = parcel_add_photos(parcel=order.parcel, files=[upload], by=cn_staff)
+
+    with photo.image.open("rb") as stored, Image.open(stored) as kept:
+        assert (kept.format, kept.size) == ("JPEG", (PHOTO_MAX_SIDE * 3 // 4, PHOTO_MAX_SIDE))  # upright
+        assert not kept.getexif()  # no orientation left to apply twice, no maker, no place
+    with photo.thumbnail.open("rb") as stored, Image.open(stored) as small:
+        assert small.size == (THUMBNAIL_SIDE * 3 // 4, THUMBNAIL_SIDE)
+
+
+def test_a_file_claiming_a_gigantic_picture_is_refused(client_of, cn_staff, order):
+    """A decompression bomb: a few kilobytes of PNG that would be 400 million pixels."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, format="PNG")
+    bomb = SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+    response = client_of(cn_staff).post(
+        reverse("warehouse:photos", args=[order.parcel.pk]), {"photos": [bomb]}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert "bomb.png: That photo is too large to open." in response.text
+    assert not order.parcel.photos.exists()
 
 
 def test_a_photo_is_shown_to_china_staff_at_the_station_they_scan_at(client_of, order, photo):
@@ -715,7 +765,7 @@ def test_a_photo_needs_a_login_and_a_get(client, client_of, customer, photo):
 
 def test_a_photo_stored_under_another_name_is_only_downloaded(client_of, customer, photo):
     """Photos kept before they were renamed by format: whatever the name says, never served as a page."""
-    photo.image.name = photo.image.name.replace(".png", ".html")
+    photo.image.name = photo.image.name.replace(".jpg", ".html")
     photo.save()
     with photo.image.storage.open(photo.image.name, "wb") as fake:
         fake.write(b"<script>alert(1)</script>")
