@@ -125,7 +125,7 @@ def tracking_paste(request):
         else:
             # What was refused goes back into the box as typed, to be corrected; what was not processed
             # follows it. What was added is kept.
-            refused = [v.raw.strip() for v in verdicts if v.verdict == Verdict.REFUSED]
+            refused = [v.raw for v in verdicts if v.verdict == Verdict.REFUSED]  # as typed, trimmed
             form = TrackingPasteForm(initial={"text": "\n".join([*refused, *([rest] if rest else [])])})
             if refused:
                 messages.warning(

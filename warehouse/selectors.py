@@ -24,14 +24,20 @@ def station_for(user, kind) -> Warehouse | None:
 def photo_for(*, user, pk: int) -> ParcelPhoto | None:
     """A parcel photo this person may see, or None: its customer (once the parcel is their order), the staff
     of the China warehouse that holds the parcel, and operations."""
-    photo = ParcelPhoto.objects.select_related("parcel__warehouse").filter(pk=pk).first()
-    if photo is None or not user.is_authenticated:
+    if not user.is_authenticated:
+        return None
+    # One query: the photo, its parcel and the parcel's order if it has one (whose customer may see it).
+    photo = ParcelPhoto.objects.select_related("parcel__consignment").filter(pk=pk).first()
+    if photo is None:
         return None
     parcel = photo.parcel
     if user.role == Role.OPERATIONS:
         return photo
     if user.is_customer:
-        owner = Consignment.objects.filter(parcel=parcel).values_list("customer_id", flat=True).first()
+        try:
+            owner = parcel.consignment.customer_id
+        except Consignment.DoesNotExist:  # unidentified: nobody's yet
+            return None
         return photo if owner == user.pk else None
     if user.role == Role.CHINA_STAFF:
         station = station_for(user, Warehouse.Kind.CHINA)  # the station they scan at (views.at_station)

@@ -409,14 +409,12 @@ def depot(request, station):
         if "code" in request.POST:
             form = DepotScanForm(request.POST)
             code = normalize_tracking_code(form.data.get("code", ""))
-            # Two look-ups, each on its own unique index (an OR across the join reads the whole table).
-            chosen = consignments_in_transit().filter(code=code) or consignments_in_transit().filter(
-                parcel__tracking_code=code
-            )
+            found = _depot_find(code) if code else None
+            chosen = [found] if found is not None and found.status == ConsignmentStatus.IN_TRANSIT else []
             if not code:
                 messages.error(request, _("Scan an order code or a tracking number."))
             elif not chosen:
-                _depot_explain(request, station, code)
+                _depot_explain(request, station, code, found)
         else:
             ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
             chosen = consignments_in_transit().filter(pk__in=ids)
@@ -454,12 +452,15 @@ def depot(request, station):
     )
 
 
-def _depot_explain(request, station, code: str) -> None:
+def _depot_find(code: str) -> Consignment | None:
+    """The order with this order code or tracking number, whatever its status: two look-ups, each on its own
+    unique index (an OR across the join reads the whole table)."""
+    orders = Consignment.objects.select_related("customer", "parcel", "current_warehouse")
+    return orders.filter(code=code).first() or orders.filter(parcel__tracking_code=code).first()
+
+
+def _depot_explain(request, station, code: str, found: Consignment | None) -> None:
     """Why a scanned code cannot be marked: already awaiting delivery, not dispatched yet, or unknown."""
-    orders = Consignment.objects.select_related("current_warehouse").only(
-        "code", "status", "current_warehouse__name"
-    )
-    found = orders.filter(code=code).first() or orders.filter(parcel__tracking_code=code).first()
     if found is None:
         messages.error(request, _("No order has the code or tracking number %(code)s.") % {"code": code})
     elif found.status == ConsignmentStatus.AWAITING_DELIVERY and found.current_warehouse_id == station.pk:
