@@ -19,9 +19,14 @@ class DeliveryAddress(models.Model):
     )
     recipient_name = models.CharField(_("recipient"), max_length=100)
     phone = models.CharField(_("phone"), max_length=16, validators=[vn_phone_validator])
+    # The names as the customer sees them: typed by hand before the 2025 units (district included), copied
+    # from the chosen units since (no district). Every template and label reads these.
     province = models.CharField(_("province / city"), max_length=100)
     district = models.CharField(_("district"), max_length=100, blank=True)
     ward = models.CharField(_("ward / commune"), max_length=100, blank=True)
+    # The 2025 units (addresses/units.py): blank on an address entered before them.
+    province_code = models.CharField(_("province code (2025)"), max_length=8, blank=True)
+    ward_code = models.CharField(_("ward / commune code (2025)"), max_length=8, blank=True)
     street = models.CharField(_("house number, street"), max_length=255)
     is_default = models.BooleanField(_("default"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -40,3 +45,8 @@ class DeliveryAddress(models.Model):
 
     def __str__(self):
         return ", ".join(p for p in (self.street, self.ward, self.district, self.province) if p)
+
+    @property
+    def uses_new_units(self) -> bool:
+        """Chosen from the 2025 units (province + ward), not typed in the old three-level form."""
+        return bool(self.province_code and self.ward_code)

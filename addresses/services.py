@@ -1,5 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from . import units
 from .models import DeliveryAddress
 
 FIELDS = ("recipient_name", "phone", "province", "district", "ward", "street")
@@ -7,13 +10,25 @@ FIELDS = ("recipient_name", "phone", "province", "district", "ward", "street")
 
 @transaction.atomic
 def address_save(*, customer, address: DeliveryAddress | None = None, make_default: bool = False, **data):
-    """Create or update an address. The first address is the default; one default per customer."""
+    """Create or update an address. The first address is the default; one default per customer.
+
+    With `province_code` and `ward_code` (the 2025 units), the names are taken from them and the district
+    is emptied; without them, `province`, `district` and `ward` are stored as given (old-style addresses,
+    e.g. demo data).
+    """
     is_new = address is None
     if is_new:
         address = DeliveryAddress(customer=customer)
     for field in FIELDS:
         if field in data:
             setattr(address, field, data[field])
+    if data.get("province_code") or data.get("ward_code"):
+        province_code, ward_code = data.get("province_code", ""), data.get("ward_code", "")
+        ward = units.ward_name(province_code, ward_code)
+        if ward is None:
+            raise ValidationError(_("Choose a ward or commune of the chosen province or city."))
+        address.province_code, address.ward_code = province_code, ward_code
+        address.province, address.district, address.ward = units.province_name(province_code), "", ward
     has_default = (
         DeliveryAddress.objects.filter(customer=customer, is_default=True).exclude(pk=address.pk).exists()
     )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/delete/", views.address_delete_view, name="delete"),
     path("<int:pk>/default/", views.address_default_view, name="default"),
     path("china/", views.china_address, name="china"),
+    path("wards/", views.ward_options_view, name="wards"),
 ]

@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import customer_required
 from warehouse.selectors import china_warehouses
 
-from .forms import DeliveryAddressForm
+from .forms import DeliveryAddressForm, ward_options
 from .models import DeliveryAddress
 from .selectors import addresses_for, china_address_blocks
 from .services import address_delete, address_save, address_set_default
@@ -34,6 +34,8 @@ def address_edit(request, pk):
 
 
 def _address_form(request, address):
+    # Entered before the 2025 units: shown as it was, and the form asks for its province and ward anew.
+    old_address = str(address) if address and not address.uses_new_units else ""
     form = DeliveryAddressForm(request.POST or None, instance=address)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in DeliveryAddressForm.Meta.fields}
@@ -51,10 +53,19 @@ def _address_form(request, address):
         {
             "form": form,
             "address": address,
+            "old_address": old_address,
             "next": request.GET.get("next", ""),
             "has_default": addresses_for(customer=request.user).filter(is_default=True).exists(),
         },
     )
+
+
+@customer_required
+@require_GET
+def ward_options_view(request):
+    """The ward select's options for the province chosen in the address form (htmx swaps them in)."""
+    options = ward_options(request.GET.get("province_code"))
+    return render(request, "addresses/_ward_options.html", {"options": options})
 
 
 @customer_required

@@ -24,12 +24,12 @@ def snapshot(address):
     return DeliveryAddress.objects.filter(pk=address.pk).values().get()
 
 
+# An address in the 2025 units: TP. Hồ Chí Minh, Phường Sài Gòn (formerly Bến Nghé, Quận 1).
 ADDRESS_DATA = {
     "recipient_name": "Trần Thị Bình",
     "phone": "0987 654 321",
-    "province": "TP. Hồ Chí Minh",
-    "district": "Quận 1",
-    "ward": "Bến Nghé",
+    "province_code": "79",
+    "ward_code": "26740",
     "street": "12 Lê Lợi",
 }
 
@@ -49,6 +49,7 @@ URLS = [
     ("addresses:delete", True, "post"),
     ("addresses:default", True, "post"),
     ("addresses:china", False, "get"),
+    ("addresses:wards", False, "get"),
 ]
 
 
@@ -162,6 +163,11 @@ def test_create_form_opens_empty(client_of, new_customer):
     assert response.status_code == 200
     assert response.context["address"] is None
     assert 'name="recipient_name"' in response.text
+    assert 'name="district"' not in response.text  # no district level since July 2025
+    assert 'data-testid="old-address"' not in response.text
+    form = response.context["form"]
+    assert len(form.fields["province_code"].choices) == 1 + 34
+    assert form.fields["ward_code"].choices == [("", "Choose the province or city first")]
 
 
 def test_first_address_becomes_the_default(client_of, new_customer):
@@ -171,7 +177,11 @@ def test_first_address_becomes_the_default(client_of, new_customer):
     address = new_customer.addresses.get()
     assert address.is_default is True
     assert address.phone == "0987654321"  # spaces dropped
-    assert address.street == "12 Lê Lợi" and address.province == "TP. Hồ Chí Minh"
+    assert address.street == "12 Lê Lợi"
+    # The codes, and the names that go with them (every label and template reads the names); no district.
+    assert (address.province_code, address.ward_code) == ("79", "26740")
+    assert (address.province, address.district, address.ward) == ("Hồ Chí Minh", "", "Phường Sài Gòn")
+    assert str(address) == "12 Lê Lợi, Phường Sài Gòn, Hồ Chí Minh"
     assert "Address saved." in messages_of(response)
 
 
@@ -213,6 +223,9 @@ def test_create_keeps_next_in_the_form(client_of, new_customer):
         ("phone", "12345", "Enter a Vietnamese phone number"),
         ("recipient_name", "", "This field is required."),
         ("street", "", "This field is required."),
+        ("province_code", "", "Choose the province or city."),
+        ("province_code", "99", "Select a valid choice. 99 is not one of the available choices."),
+        ("ward_code", "", "Choose the ward or commune."),
     ],
 )
 def test_create_refuses_invalid_data(client_of, new_customer, field, value, message):
@@ -342,3 +355,175 @@ def test_china_address_hides_inactive_warehouses(client_of, customer):
     assert response.context["warehouses"] == []
     assert "Kho Thâm Quyến cũ" not in response.text
     assert "No China warehouse is configured yet." in response.text
+
+
+# --- the 2025 units: province, then one of its wards -----------------------------------------------------
+
+
+def test_a_ward_of_another_province_is_refused_with_a_clear_message(client_of, new_customer):
+    # Phường Ba Đình is in Hà Nội, not in TP. Hồ Chí Minh.
+    response = client_of(new_customer).post(
+        reverse("addresses:create"), {**ADDRESS_DATA, "ward_code": "00004"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["ward_code"] == [
+        "This ward or commune is not in Hồ Chí Minh: choose one from the list."
+    ]
+    assert "This ward or commune is not in Hồ Chí Minh" in response.text
+    assert not new_customer.addresses.exists()
+    # The form comes back with the chosen province's wards, so it works without JavaScript too.
+    assert '<option value="26740">Phường Sài Gòn</option>' in response.text
+    assert "Phường Ba Đình" not in response.text
+
+
+def test_without_javascript_a_new_province_comes_back_with_its_wards(client_of, new_customer):
+    """No htmx: the customer picks Hà Nội and saves; the page comes back asking for one of its wards."""
+    data = {**ADDRESS_DATA, "province_code": "01", "ward_code": ""}
+    response = client_of(new_customer).post(reverse("addresses:create"), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["ward_code"] == ["Choose the ward or commune."]
+    assert '<option value="01" selected>Hà Nội</option>' in response.text
+    assert '<option value="00004">Phường Ba Đình</option>' in response.text
+    assert "Phường Sài Gòn" not in response.text
+    assert not new_customer.addresses.exists()
+
+
+def test_a_ward_without_a_province_is_refused(client_of, new_customer):
+    response = client_of(new_customer).post(
+        reverse("addresses:create"), {**ADDRESS_DATA, "province_code": ""}
+    )
+    errors = response.context["form"].errors
+    assert errors["province_code"] == ["Choose the province or city."]
+    assert errors["ward_code"] == ["Choose the province or city first."]
+    assert not new_customer.addresses.exists()
+
+
+def test_province_select_loads_the_wards_with_htmx(client_of, new_customer):
+    response = client_of(new_customer).get(reverse("addresses:create"))
+    select = response.context["form"]["province_code"].as_widget()
+    assert f'hx-get="{reverse("addresses:wards")}"' in select
+    assert 'hx-target="#id_ward_code"' in select
+    assert 'id="id_ward_code"' in response.text
+
+
+def test_provinces_are_the_34_in_vietnamese_order(client_of, new_customer):
+    response = client_of(new_customer).get(reverse("addresses:create"))
+    names = [label for value, label in response.context["form"].fields["province_code"].choices if value]
+    assert len(names) == 34
+    assert names[:5] == ["An Giang", "Bắc Ninh", "Cà Mau", "Cao Bằng", "Cần Thơ"]
+    assert names[-1] == "Vĩnh Long"
+    assert "Hà Giang" not in names and "Bình Dương" not in names  # merged on 1 July 2025
+
+
+def test_edit_form_of_a_new_units_address_shows_its_choices(client_of, customer):
+    address = DeliveryAddressFactory(customer=customer, new_units=True)
+    response = client_of(customer).get(reverse("addresses:edit", args=[address.pk]))
+    assert response.status_code == 200
+    assert '<option value="01" selected>Hà Nội</option>' in response.text
+    assert '<option value="00166" selected>Phường Cầu Giấy</option>' in response.text
+    assert 'data-testid="old-address"' not in response.text
+
+
+def test_editing_a_new_units_address_to_another_ward(client_of, customer):
+    address = DeliveryAddressFactory(customer=customer, new_units=True)
+    data = {**ADDRESS_DATA, "province_code": "01", "ward_code": "00004"}
+    response = client_of(customer).post(reverse("addresses:edit", args=[address.pk]), data)
+    assert response.status_code == 302
+    address.refresh_from_db()
+    assert (address.province_code, address.ward_code, address.ward) == ("01", "00004", "Phường Ba Đình")
+
+
+# --- addresses entered before the 2025 units -------------------------------------------------------------
+
+
+def test_old_addresses_are_listed_as_entered(client_of, customer):
+    old = customer.addresses.get()  # Hà Nội / Cầu Giấy / Dịch Vọng, typed by hand
+    new = DeliveryAddressFactory(customer=customer, new_units=True, street="Số 1 Xuân Thủy")
+
+    response = client_of(customer).get(reverse("addresses:list"))
+
+    assert response.status_code == 200
+    assert f"{old.street}, Dịch Vọng, Cầu Giấy, Hà Nội" in response.text
+    assert "Số 1 Xuân Thủy, Phường Cầu Giấy, Hà Nội" in response.text
+    assert response.text.count('data-testid="old-units"') == 1  # only the old one is flagged
+    assert reverse("addresses:edit", args=[old.pk]) in response.text
+    assert reverse("addresses:edit", args=[new.pk]) in response.text
+
+
+def test_editing_an_old_address_asks_for_the_new_units(client_of, customer):
+    address = customer.addresses.get()
+
+    response = client_of(customer).get(reverse("addresses:edit", args=[address.pk]))
+
+    assert response.status_code == 200
+    assert response.context["old_address"] == f"{address.street}, Dịch Vọng, Cầu Giấy, Hà Nội"
+    assert 'data-testid="old-address"' in response.text
+    assert f'value="{address.street}"' in response.text
+    # Its province is suggested (read from the old name), its ward asked anew among that province's.
+    assert '<option value="01" selected>Hà Nội</option>' in response.text
+    assert '<option value="" selected>Choose a ward or commune</option>' in response.text
+    assert '<option value="00166">Phường Cầu Giấy</option>' in response.text
+
+
+def test_an_old_address_of_a_merged_province_suggests_the_province_it_is_in_now(client_of, customer):
+    address = DeliveryAddressFactory(customer=customer, province="Tỉnh Bình Dương", district="Thủ Dầu Một")
+    response = client_of(customer).get(reverse("addresses:edit", args=[address.pk]))
+    assert '<option value="79" selected>Hồ Chí Minh</option>' in response.text
+    assert '<option value="25747">Phường Thủ Dầu Một</option>' in response.text
+
+
+def test_an_old_address_is_not_saved_without_a_ward(client_of, customer):
+    address = customer.addresses.get()
+    before = snapshot(address)
+    data = {**ADDRESS_DATA, "province_code": "01", "ward_code": ""}
+    response = client_of(customer).post(reverse("addresses:edit", args=[address.pk]), data)
+    assert response.status_code == 200
+    assert "Choose the ward or commune." in response.text
+    assert 'data-testid="old-address"' in response.text  # still explained: it is still the old address
+    assert snapshot(address) == before
+
+
+def test_an_old_address_saved_in_the_new_units_loses_its_district(client_of, customer):
+    address = customer.addresses.get()
+    data = {**ADDRESS_DATA, "province_code": "01", "ward_code": "00166"}
+    response = client_of(customer).post(reverse("addresses:edit", args=[address.pk]), data)
+    assert response.status_code == 302
+    address.refresh_from_db()
+    assert (address.province_code, address.ward_code) == ("01", "00166")
+    assert (address.province, address.district, address.ward) == ("Hà Nội", "", "Phường Cầu Giấy")
+    assert address.uses_new_units and address.is_default
+    assert customer.addresses.count() == 1
+
+
+# --- the ward options (htmx) -----------------------------------------------------------------------------
+
+
+def test_ward_options_of_a_province(client_of, customer):
+    response = client_of(customer).get(
+        reverse("addresses:wards"), {"province_code": "01"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    text = response.text
+    assert "<html" not in text and "<select" not in text  # only the options, swapped into the select
+    assert text.startswith('<option value="">Choose a ward or commune</option>')
+    assert '<option value="00004">Phường Ba Đình</option>' in text
+    assert '<option value="00577">Xã Bát Tràng</option>' in text
+    assert "Phường Sài Gòn" not in text
+    assert text.count("<option") == 1 + 126  # Hà Nội has 126 wards and communes
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"province_code": ""}, {"province_code": "02"}, {"province_code": "x"}]
+)
+def test_ward_options_without_a_province(client_of, customer, params):
+    response = client_of(customer).get(reverse("addresses:wards"), params)
+    assert response.status_code == 200
+    assert response.text.strip() == '<option value="">Choose the province or city first</option>'
+
+
+def test_ward_options_refuse_post(client_of, customer):
+    response = client_of(customer).post(reverse("addresses:wards"), {"province_code": "01"})
+    assert response.status_code == 405
