@@ -14,7 +14,7 @@ def address_save(*, customer, address: DeliveryAddress | None = None, make_defau
 
     With `province_code` and `ward_code` (the 2025 units), the names are taken from them and the district
     is emptied; without them, `province`, `district` and `ward` are stored as given (old-style addresses,
-    e.g. demo data).
+    e.g. demo data), with the 2025 province code its name gives.
     """
     is_new = address is None
     if is_new:
@@ -29,6 +29,10 @@ def address_save(*, customer, address: DeliveryAddress | None = None, make_defau
             raise ValidationError(_("Choose a ward or commune of the chosen province or city."))
         address.province_code, address.ward_code = province_code, ward_code
         address.province, address.district, address.ward = units.province_name(province_code), "", ward
+    elif "province" in data:
+        # An old-style address keeps its text as entered; its 2025 province, when the name says it, is kept
+        # beside it so that orders find their destination depot (warehouse.selectors.destination_for).
+        address.province_code = units.province_code_from_name(address.province) or ""
     has_default = (
         DeliveryAddress.objects.filter(customer=customer, is_default=True).exclude(pk=address.pk).exists()
     )

@@ -17,9 +17,21 @@ class EventInline(admin.TabularInline):
 class ConsignmentAdmin(admin.ModelAdmin):
     """Read-mostly: status changes go through the portals so that every move writes its history row."""
 
-    list_display = ("code", "customer", "status", "weight_g", "current_warehouse", "created_at")
-    list_filter = ("status", "current_warehouse")
-    search_fields = ("code", "parcel__tracking_code", "customer__username", "customer__customer_code")
-    list_select_related = ("customer", "current_warehouse")
-    readonly_fields = ("code", "customer", "parcel", "status", "weight_g", "current_warehouse", "created_at")
+    list_display = ("code", "customer", "tracking_code", "status", "weight_g", "current_warehouse", "destination")
+    list_filter = ("status", "current_warehouse", "destination")
+    search_fields = ("code", "tracking_code", "customer__username", "customer__customer_code")
+    list_select_related = ("customer", "current_warehouse", "destination")
+    readonly_fields = (
+        "code",
+        "customer",
+        "tracking_code",
+        "status",
+        "weight_g",
+        "chargeable_weight_g",
+        "current_warehouse",
+        "destination",
+        "created_at",
+        "finished_at",
+        "retired_at",
+    )
     inlines = [EventInline]

@@ -26,6 +26,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.REFUSED: frozenset({S.AWAITING_DELIVERY}),
     S.CANCELLED: frozenset(),
 }
+# A finished order's tracking number may come back on a new shipment (couriers recycle waybill numbers):
+# see consignments.matching and settings.TRACKING_REUSE_AFTER_DAYS.
+FINISHED = frozenset({S.DELIVERED, S.CANCELLED, S.LOST})
 
 
 class Consignment(models.Model):
@@ -38,21 +41,24 @@ class Consignment(models.Model):
         on_delete=models.PROTECT,
         related_name="consignments",
     )
-    # One parcel, one consignment: enforced by the database.
-    parcel = models.OneToOneField(
-        "warehouse.Parcel", verbose_name=_("parcel"), on_delete=models.PROTECT, related_name="consignment"
-    )
+    # The supplier's waybill (mã vận đơn) its parcels came under; all of a shipment's pieces (kiện) share it.
+    tracking_code = models.CharField(_("tracking number"), max_length=40)
     status = models.CharField(
         _("status"), max_length=20, choices=ConsignmentStatus.choices, default=ConsignmentStatus.CN_RECEIVED
     )
-    # Measured at the China warehouse. Lengths in millimetres, weights in grams.
+    # Totals of its parcels, kept by consignments.services.consignment_measure in the same transaction (lists,
+    # dispatch and bags read them without a join). Grams; each parcel's chargeable weight has the minimum
+    # billable weight applied on its own.
     weight_g = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
-    length_mm = models.PositiveIntegerField(_("length (mm)"), null=True, blank=True)
-    width_mm = models.PositiveIntegerField(_("width (mm)"), null=True, blank=True)
-    height_mm = models.PositiveIntegerField(_("height (mm)"), null=True, blank=True)
-    volumetric_divisor = models.PositiveIntegerField(_("volumetric divisor"), null=True, blank=True)
-    volumetric_weight_g = models.PositiveIntegerField(_("volumetric weight (g)"), null=True, blank=True)
     chargeable_weight_g = models.PositiveIntegerField(_("chargeable weight (g)"), null=True, blank=True)
+    destination = models.ForeignKey(
+        "warehouse.Warehouse",
+        verbose_name=_("destination depot"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "vn"},
+    )
     # Customs declaration, prefilled from the customer's registration note.
     goods_vi = models.CharField(_("goods (Vietnamese)"), max_length=255, blank=True)
     goods_zh = models.CharField(_("goods (Chinese)"), max_length=255, blank=True)
@@ -65,6 +71,10 @@ class Consignment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when it becomes delivered, cancelled or lost: its waybill number may be reused after a while.
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Set when its waybill number came back on a new shipment: a newer order now owns the number.
+    retired_at = models.DateTimeField(_("number reused at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("consignment")
@@ -74,6 +84,14 @@ class Consignment(models.Model):
             models.Index(fields=["customer", "-created_at", "-id"]),
             models.Index(fields=["status", "current_warehouse"]),
         ]
+        constraints = [
+            # One current order per waybill: every piece of a shipment joins it, and a race cannot make two.
+            models.UniqueConstraint(
+                fields=["tracking_code"],
+                condition=models.Q(retired_at__isnull=True),
+                name="consignment_one_current_per_waybill",
+            ),
+        ]
 
     def __str__(self):
         return self.code
@@ -81,6 +99,10 @@ class Consignment(models.Model):
     @property
     def weight_kg(self):
         return None if self.weight_g is None else self.weight_g / 1000
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
 
     @property
     def is_declared(self) -> bool:
@@ -101,6 +123,8 @@ class EventKind(models.TextChoices):
     DECLARED = "declared", _("Customs declaration")
     PHOTO = "photo", _("Photo")
     OWNER = "owner", _("Owner")
+    PIECE = "piece", _("Another parcel arrived")
+    DESTINATION = "destination", _("Destination depot")
 
 
 class ConsignmentEvent(models.Model):
@@ -118,7 +142,7 @@ class ConsignmentEvent(models.Model):
     warehouse = models.ForeignKey(
         "warehouse.Warehouse", verbose_name=_("where"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices, default=EventKind.STATUS)
+    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices, default=EventKind.STATUS)
     # What changed, for the non-status kinds: new values and the previous ones ({"weight_g": …, "previous": …}).
     data = models.JSONField(_("details"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)

@@ -1,14 +1,32 @@
+from django.db.models import Count, Max, Prefetch, Q
+
 from .models import Consignment, ConsignmentStatus
+
+_CURRENT = Q(parcels__retired_at__isnull=True)
+
+
+def with_pieces(qs):
+    """Orders with `arrived` (their parcels here, retired ones aside) and `expected` (the shipment's size
+    when a label printed it, else None): "2 / 3 parcels"."""
+    return qs.annotate(
+        arrived=Count("parcels", filter=_CURRENT),
+        expected=Max("parcels__piece_count", filter=_CURRENT),
+    )
 
 
 def consignments_for_customer(*, customer):
-    return Consignment.objects.filter(customer=customer).select_related("parcel", "current_warehouse")
+    return with_pieces(Consignment.objects.filter(customer=customer)).select_related(
+        "current_warehouse", "destination"
+    )
 
 
 def consignment_for_customer(*, customer, code: str):
+    parcel_model = Consignment._meta.get_field("parcels").related_model  # warehouse.Parcel, not imported
+    parcels = parcel_model.objects.filter(retired_at__isnull=True).prefetch_related("photos")
     return (
-        Consignment.objects.filter(customer=customer, code=code)
-        .select_related("parcel", "current_warehouse")
+        with_pieces(Consignment.objects.filter(customer=customer, code=code))
+        .select_related("current_warehouse", "destination")
+        .prefetch_related(Prefetch("parcels", queryset=parcels, to_attr="current_parcels"))
         .first()
     )
 
@@ -18,25 +36,28 @@ def consignment_timeline(*, consignment):
 
 
 def consignments_at_china_warehouse(*, warehouse=None):
-    qs = Consignment.objects.filter(status=ConsignmentStatus.CN_RECEIVED).select_related(
-        "customer", "parcel", "current_warehouse"
+    qs = with_pieces(Consignment.objects.filter(status=ConsignmentStatus.CN_RECEIVED)).select_related(
+        "customer", "current_warehouse", "destination"
     )
     if warehouse is not None:
         qs = qs.filter(current_warehouse=warehouse)
     return qs.order_by("created_at", "id")
 
 
-def consignments_in_transit():
-    return (
-        Consignment.objects.filter(status=ConsignmentStatus.IN_TRANSIT)
-        .select_related("customer", "parcel")
-        .order_by("updated_at", "id")
+def consignments_in_transit(*, destination=None):
+    qs = with_pieces(Consignment.objects.filter(status=ConsignmentStatus.IN_TRANSIT)).select_related(
+        "customer", "destination"
     )
+    if destination is not None:
+        qs = qs.filter(destination=destination)
+    return qs.order_by("updated_at", "id")
 
 
 def consignments_awaiting_at(*, warehouse):
     return (
-        Consignment.objects.filter(status=ConsignmentStatus.AWAITING_DELIVERY, current_warehouse=warehouse)
-        .select_related("customer", "parcel")
+        with_pieces(
+            Consignment.objects.filter(status=ConsignmentStatus.AWAITING_DELIVERY, current_warehouse=warehouse)
+        )
+        .select_related("customer", "destination")
         .order_by("-updated_at", "-id")
     )

@@ -1,47 +1,22 @@
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from notifications.models import NotificationKind
 from notifications.services import notification_send
 
-from .models import TRANSITIONS, Consignment, ConsignmentEvent, ConsignmentStatus, EventKind
+from .models import FINISHED, TRANSITIONS, Consignment, ConsignmentEvent, ConsignmentStatus, EventKind
 
 MAX_WEIGHT_G = 500_000  # 500 kg: a single parcel heavier than this is a typo
 
 
 def consignment_code_for(parcel) -> str:
-    """The order code, from its parcel's id: unique because a parcel has one consignment, and free (no
-    look-up, no retry) on the scan station's hot path. E.g. KG00012345."""
+    """The order code, from the id of its first parcel: unique because a parcel belongs to one order, and
+    free (no look-up, no retry) on the scan station's hot path. E.g. KG00012345."""
     return f"KG{parcel.pk:08d}"
-
-
-def consignment_create_for_parcel(*, parcel, customer, tracking=None, by=None, note: str = "") -> Consignment:
-    """Create the order for a matched parcel. The caller holds the parcel's code lock.
-
-    The one-to-one on parcel makes a second consignment for the same parcel impossible.
-    """
-    consignment = Consignment.objects.create(
-        code=consignment_code_for(parcel),
-        customer=customer,
-        parcel=parcel,
-        current_warehouse_id=parcel.warehouse_id,
-    )
-    ConsignmentEvent.objects.create(
-        consignment=consignment,
-        old_status="",
-        new_status=consignment.status,
-        by=by,
-        warehouse_id=parcel.warehouse_id,
-        note=note,
-    )
-    if tracking is not None:
-        from tracking.services import tracking_mark_matched
-
-        tracking_mark_matched(tracking=tracking, consignment=consignment)
-    notification_send(user_id=customer.pk, kind=NotificationKind.ARRIVED_CHINA, consignment_id=consignment.pk)
-    return consignment
 
 
 @transaction.atomic
@@ -61,6 +36,8 @@ def consignment_transition(
             code="illegal_transition",
         )
     fields = {"status": to}
+    if to in FINISHED:  # from now on its waybill number may be reused (TRACKING_REUSE_AFTER_DAYS)
+        fields["finished_at"] = timezone.now()
     if warehouse is not None:
         fields["current_warehouse"] = warehouse
     updated = Consignment.objects.filter(pk=consignment.pk, status=old).update(**fields)
@@ -97,6 +74,7 @@ MEASURE_FIELDS = (
     "length_mm",
     "width_mm",
     "height_mm",
+    "volumetric_divisor",
     "volumetric_weight_g",
     "chargeable_weight_g",
 )
@@ -107,7 +85,14 @@ def volumetric_weight_g(*, length_mm: int, width_mm: int, height_mm: int, diviso
     return -(-(length_mm * width_mm * height_mm) // divisor)
 
 
-def _locked_at_china_warehouse(consignment: Consignment) -> Consignment:
+def chargeable_weight_g(*, weight_g: int, volumetric_g: int | None, minimum_g: int) -> int:
+    """One parcel's chargeable weight: the larger of its actual and volumetric weight, and at least the
+    minimum billable weight (DOMAIN.md, "Numbers from the trade": often 0.5 kg) — per parcel, so an order
+    of three small boxes pays three minimums."""
+    return max(weight_g, volumetric_g or 0, minimum_g)
+
+
+def consignment_lock_at_china(consignment: Consignment) -> Consignment:
     locked = Consignment.objects.select_for_update().get(pk=consignment.pk)
     if locked.status != ConsignmentStatus.CN_RECEIVED:
         raise DomainError(
@@ -132,46 +117,6 @@ def consignment_event_add(consignment, *, kind, by, data, note="") -> Consignmen
     )
 
 
-@transaction.atomic
-def consignment_measure(
-    *, consignment: Consignment, weight_g: int, by, length_mm=None, width_mm=None, height_mm=None
-) -> Consignment:
-    """Record weight and (optionally) dimensions; keep the volumetric and chargeable weight with the divisor
-    used, so that a later change of the divisor never changes a measured parcel. Every change is a history
-    row with the previous values."""
-    if not 1 <= weight_g <= MAX_WEIGHT_G:
-        raise DomainError(_("Enter a weight between 0.001 kg and 500 kg."), code="weight")
-    dims = (length_mm, width_mm, height_mm)
-    if any(d is not None for d in dims):
-        if any(d is None for d in dims):
-            raise DomainError(_("Enter all three dimensions, or none."), code="dimensions")
-        if not all(MIN_DIMENSION_MM <= d <= MAX_DIMENSION_MM for d in dims):
-            raise DomainError(_("Each dimension must be between 1 cm and 300 cm."), code="dimensions")
-    locked = _locked_at_china_warehouse(consignment)
-    previous = {field: getattr(locked, field) for field in MEASURE_FIELDS}
-    divisor = settings.VOLUMETRIC_DIVISOR
-    volumetric = (
-        volumetric_weight_g(length_mm=length_mm, width_mm=width_mm, height_mm=height_mm, divisor=divisor)
-        if length_mm is not None
-        else None
-    )
-    values = {
-        "weight_g": weight_g,
-        "length_mm": length_mm,
-        "width_mm": width_mm,
-        "height_mm": height_mm,
-        "volumetric_weight_g": volumetric,
-        "chargeable_weight_g": max(weight_g, volumetric or 0),
-        "volumetric_divisor": divisor if volumetric is not None else None,
-    }
-    Consignment.objects.filter(pk=locked.pk).update(**values)
-    for field, value in values.items():
-        setattr(locked, field, value)
-        setattr(consignment, field, value)
-    consignment_event_add(locked, kind=EventKind.MEASURED, by=by, data={**values, "previous": previous})
-    return consignment
-
-
 DECLARATION_FIELDS = ("goods_vi", "goods_zh", "goods_quantity", "goods_unit_value_fen")
 MAX_QUANTITY = 100_000
 MAX_UNIT_VALUE_FEN = 100_000_00  # 100,000 CNY for one item: beyond that, a typo
@@ -189,7 +134,7 @@ def consignment_declare(
         raise DomainError(_("Enter a quantity between 1 and 100,000."), code="quantity")
     if not 0 <= unit_value_fen <= MAX_UNIT_VALUE_FEN:
         raise DomainError(_("Enter a unit value between 0 and 100,000 CNY."), code="value")
-    locked = _locked_at_china_warehouse(consignment)
+    locked = consignment_lock_at_china(consignment)
     previous = {field: getattr(locked, field) for field in DECLARATION_FIELDS}
     values = {
         "goods_vi": goods_vi,
@@ -219,9 +164,12 @@ def declaration_prefill(consignment: Consignment) -> dict:
 def consignments_dispatch(*, consignments, by) -> tuple[list[Consignment], list[str]]:
     """Mark several orders as departed for Vietnam. Each succeeds or fails on its own."""
     done, errors = [], []
+    consignments = consignments.annotate(
+        unweighed=Count("parcels", filter=Q(parcels__retired_at__isnull=True, parcels__weight_g__isnull=True))
+    )
     for consignment in consignments:
-        if consignment.weight_g is None:
-            errors.append(_("Order %(code)s has no weight yet.") % {"code": consignment.code})
+        if consignment.weight_g is None or consignment.unweighed:
+            errors.append(_("Order %(code)s has a parcel not weighed yet.") % {"code": consignment.code})
             continue
         if not consignment.is_declared:
             errors.append(_("Order %(code)s has no customs declaration yet.") % {"code": consignment.code})
@@ -236,7 +184,59 @@ def consignments_dispatch(*, consignments, by) -> tuple[list[Consignment], list[
 
 
 def consignment_mark_ready(*, consignment: Consignment, by, warehouse) -> Consignment:
-    """The Vietnam depot has it: Chờ giao. The customer is notified."""
+    """The Vietnam depot has it: Chờ giao. The customer is notified. Only the order's destination depot
+    receives it (operations transfer an order to another depot: consignment_set_destination)."""
+    if consignment.destination_id is not None and consignment.destination_id != warehouse.pk:
+        raise DomainError(
+            _("%(code)s goes to %(depot)s, not to this depot. Operations can transfer it here.")
+            % {"code": consignment.code, "depot": consignment.destination.name},
+            code="other_depot",
+        )
     return consignment_transition(
         consignment=consignment, to=ConsignmentStatus.AWAITING_DELIVERY, by=by, warehouse=warehouse
     )
+
+
+DESTINATION_CHANGEABLE = frozenset({ConsignmentStatus.CN_RECEIVED})  # until it is bagged and leaves China
+TRANSFERABLE = frozenset({ConsignmentStatus.CN_RECEIVED, ConsignmentStatus.IN_TRANSIT, ConsignmentStatus.AWAITING_DELIVERY})
+
+
+@transaction.atomic
+def consignment_set_destination(*, consignment: Consignment, depot, by, transfer: bool = False, note: str = ""):
+    """Change the depot an order goes to, with a history row (old and new depot).
+
+    The customer may change it until the order leaves the China warehouse; operations transfer an order at
+    any point before it is handed over (`transfer=True`, with a reason in `note`). The depot must be an
+    active Vietnam depot. Raises DomainError otherwise.
+    """
+    if depot is None or depot.kind != type(depot).Kind.VIETNAM or not depot.is_active:
+        raise DomainError(_("Choose one of our Vietnam depots."), code="depot")
+    locked = Consignment.objects.select_for_update().select_related("destination").get(pk=consignment.pk)
+    allowed = TRANSFERABLE if transfer else DESTINATION_CHANGEABLE
+    if locked.status not in allowed:
+        raise DomainError(
+            _("Order %(code)s is “%(status)s”: its depot can no longer be changed.")
+            % {"code": locked.code, "status": locked.get_status_display()},
+            code="locked",
+        )
+    if transfer and not note.strip():
+        raise DomainError(_("Say why the order is transferred."), code="reason")
+    if locked.destination_id == depot.pk:
+        return locked
+    previous = locked.destination
+    Consignment.objects.filter(pk=locked.pk).update(destination=depot)
+    consignment.destination = locked.destination = depot
+    consignment_event_add(
+        locked,
+        kind=EventKind.DESTINATION,
+        by=by,
+        data={
+            "depot_id": depot.pk,
+            "depot": depot.name,
+            "previous_id": previous.pk if previous else None,
+            "previous": previous.name if previous else "",
+            "transfer": transfer,
+        },
+        note=note.strip()[:255],
+    )
+    return consignment

@@ -6,4 +6,5 @@ app_name = "consignments"
 urlpatterns = [
     path("", views.consignment_list, name="list"),
     path("<str:code>/", views.consignment_detail, name="detail"),
+    path("<str:code>/destination/", views.consignment_destination, name="destination"),
 ]

@@ -1,10 +1,22 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import customer_required
+from core.errors import DomainError
 
+from .models import Consignment, ConsignmentStatus
 from .selectors import consignment_for_customer, consignment_timeline, consignments_for_customer
+from .services import DESTINATION_CHANGEABLE, consignment_set_destination
+
+
+def _depots():
+    """Active Vietnam depots (warehouse.Warehouse, reached through the order's field: no import upward)."""
+    model = Consignment._meta.get_field("destination").related_model
+    return model.objects.filter(kind=model.Kind.VIETNAM, is_active=True).order_by("code")
 
 
 @customer_required
@@ -18,12 +30,34 @@ def consignment_detail(request, code):
     consignment = consignment_for_customer(customer=request.user, code=code)
     if consignment is None:
         raise Http404
+    changeable = consignment.status in DESTINATION_CHANGEABLE
     return render(
         request,
         "consignments/detail.html",
         {
             "consignment": consignment,
             "events": consignment_timeline(consignment=consignment),
-            "photos": consignment.parcel.photos.all(),
+            "destination_form": changeable,
+            "depots": _depots() if changeable else (),
+            "ConsignmentStatus": ConsignmentStatus,
         },
     )
+
+
+@customer_required
+@require_POST
+def consignment_destination(request, code):
+    """The customer picks the depot the order goes to (until it leaves the China warehouse)."""
+    consignment = consignment_for_customer(customer=request.user, code=code)
+    if consignment is None:
+        raise Http404
+    depot = _depots().filter(pk=request.POST.get("depot") or 0).first()
+    try:
+        consignment_set_destination(consignment=consignment, depot=depot, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Order %(code)s now goes to %(depot)s.") % {"code": consignment.code, "depot": depot.name}
+        )
+    return redirect("consignments:detail", code=consignment.code)

@@ -46,10 +46,17 @@ class TrackingNumber(models.Model):
         verbose_name_plural = _("tracking numbers")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["customer", "code"], name="tracking_one_code_per_customer"),
+            # One open registration of a code per customer. A matched one may be followed by a new one once
+            # its order is long finished (a recycled number): tracking.services._held decides that.
+            models.UniqueConstraint(
+                fields=["customer", "code"],
+                condition=models.Q(consignment__isnull=True),
+                name="tracking_one_open_code_per_customer",
+            ),
         ]
         indexes = [
             models.Index(fields=["code"]),
+            models.Index(fields=["customer", "code"]),
             models.Index(fields=["customer", "-created_at", "-id"]),
             models.Index(fields=["customer", "status", "-created_at", "-id"]),
         ]

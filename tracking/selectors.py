@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from .models import TrackingImport, TrackingNumber, TrackingStatus
@@ -14,6 +14,19 @@ def stale_after_days() -> int:
 
 def stale_cutoff(now=None):
     return (now or timezone.now()) - timezone.timedelta(days=stale_after_days())
+
+
+def reuse_cutoff(now=None):
+    """Orders finished before this moment no longer own their waybill number: couriers recycle numbers, and
+    the next parcel under it is a new shipment (settings.TRACKING_REUSE_AFTER_DAYS, default 60)."""
+    return (now or timezone.now()) - timezone.timedelta(days=settings.TRACKING_REUSE_AFTER_DAYS)
+
+
+def past_registration_q(now=None) -> Q:
+    """Registrations whose order finished (delivered, cancelled, lost) before the reuse cutoff, or whose
+    number a newer shipment has taken: history, no longer a claim on the number. (An order's finished_at is
+    set only by its move to a final status, which it never leaves.)"""
+    return Q(consignment__retired_at__isnull=False) | Q(consignment__finished_at__lt=reuse_cutoff(now))
 
 
 def tracking_numbers_for(*, customer):
@@ -42,6 +55,7 @@ def mark_conflicts(*, customer, rows) -> list:
     taken = set(
         TrackingNumber.objects.filter(code__in=codes)
         .exclude(customer=customer)
+        .exclude(past_registration_q())
         .values_list("code", flat=True)
     )
     for row in rows:

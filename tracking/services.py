@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from addresses.selectors import customer_has_address
-from core.broker import publish
 from core.errors import DomainError
 
 from .models import TrackingNumber, TrackingStatus
 from .normalize import clean_tracking_code, recognise_courier
-from .selectors import stale_cutoff
+from .selectors import past_registration_q, stale_cutoff
+from .signals import codes_registered
 
 MAX_PASTE_LINES = 5000
 MAX_NOTE_LENGTH = 255
@@ -110,15 +110,14 @@ def tracking_register_many(
         others.update(
             TrackingNumber.objects.filter(code__in=chunk)
             .exclude(customer=customer)
+            .exclude(past_registration_q())
             .values_list("code", flat=True)
         )
     with transaction.atomic():
         new_codes = _insert_new(customer=customer, fresh=fresh)
         if new_codes:
-            from warehouse.tasks import match_codes
-
-            for chunk in _chunks(new_codes, 1000):
-                transaction.on_commit(lambda chunk=chunk: publish(match_codes, chunk))
+            # The parcels may be here already: matching (the warehouse app) enqueues itself on commit.
+            codes_registered.send(sender=TrackingNumber, codes=new_codes)
 
     inserted = set(new_codes)
     for v in verdicts:
@@ -139,20 +138,34 @@ _INSERT_MANY = """
     INSERT INTO tracking_trackingnumber (customer_id, code, raw_code, note, courier, status, created_at, updated_at)
     SELECT %s, t.code, t.raw_code, t.note, t.courier, %s, %s, %s
     FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS t(code, raw_code, note, courier)
-    ON CONFLICT (customer_id, code) DO NOTHING
+    ON CONFLICT (customer_id, code) WHERE consignment_id IS NULL DO NOTHING
     RETURNING code
 """
 
 
-def _insert_new(*, customer, fresh: dict[str, tuple[str, str]]) -> list[str]:
-    """Insert the codes this customer has not registered yet; return those inserted (in order).
+def _held(*, customer, codes: list[str]) -> set[str]:
+    """Codes this customer holds: registered and open, or matched to an order that still owns the number
+    (a registration whose order finished long ago is history: the number may be registered again)."""
+    held = set()
+    for chunk in _chunks(codes):
+        held.update(
+            TrackingNumber.objects.filter(customer=customer, code__in=chunk)
+            .exclude(past_registration_q())
+            .values_list("code", flat=True)
+        )
+    return held
 
-    PostgreSQL: one statement per 5,000 codes that skips the customer's existing codes and says which rows
-    it wrote (so a parallel paste of the same code counts once). Elsewhere: look up, then bulk_create.
+
+def _insert_new(*, customer, fresh: dict[str, tuple[str, str]]) -> list[str]:
+    """Insert the codes this customer does not hold yet (_held); return those inserted (in order).
+
+    PostgreSQL: one statement per 5,000 codes, which skips a code inserted meanwhile by a parallel paste
+    (one open registration per customer and code) and says which rows it wrote. Elsewhere: bulk_create.
     """
+    held = _held(customer=customer, codes=list(fresh))
     if connection.vendor == "postgresql":
         now = timezone.now()
-        items = list(fresh.items())
+        items = [(code, rest) for code, rest in fresh.items() if code not in held]
         inserted = []
         with connection.cursor() as cursor:
             for start in range(0, len(items), 5000):
@@ -172,17 +185,12 @@ def _insert_new(*, customer, fresh: dict[str, tuple[str, str]]) -> list[str]:
                 )
                 inserted.extend(row[0] for row in cursor.fetchall())
         return inserted
-    mine = set()
-    for chunk in _chunks(list(fresh)):
-        mine.update(
-            TrackingNumber.objects.filter(customer=customer, code__in=chunk).values_list("code", flat=True)
-        )
     rows = [
         TrackingNumber(
             customer=customer, code=code, raw_code=raw, note=note, courier=recognise_courier(code) or ""
         )
         for code, (raw, note) in fresh.items()
-        if code not in mine
+        if code not in held
     ]
     TrackingNumber.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return [row.code for row in rows]
@@ -197,7 +205,7 @@ def tracking_register(*, customer, raw_code: str, note: str = "") -> TrackingNum
         raise DomainError(
             _("You have already registered %(code)s.") % {"code": verdict.code}, code="duplicate"
         )
-    tracking = TrackingNumber.objects.get(customer=customer, code=verdict.code)
+    tracking = TrackingNumber.objects.filter(customer=customer, code=verdict.code).order_by("-id").first()
     tracking.conflict = verdict.verdict == Verdict.CONFLICT
     return tracking
 
@@ -269,34 +277,3 @@ def trackings_notify_stale(*, now=None) -> int:
                 notification_send(user_id=customer_id, kind=NotificationKind.TRACKING_STALE, tracking_id=pk)
                 told += 1
     return told
-
-
-@transaction.atomic
-def tracking_conflict_resolve(*, code: str, keep_id: int, by) -> TrackingNumber:
-    """Operations decide a conflicted code (by the customer code on the label): one registration stays, the
-    others are withdrawn (their customers are told), and if the parcel is already here it is matched to the
-    one that stays."""
-    from notifications.models import NotificationKind
-    from notifications.services import notification_send
-    from warehouse.services import codes_match, lock_codes
-
-    # The code's lock first, as a scan takes it before it touches these rows: the other order deadlocks.
-    lock_codes([code])
-    registrations = list(
-        TrackingNumber.objects.select_for_update().filter(code=code, consignment__isnull=True)
-    )
-    keep = next((t for t in registrations if t.pk == keep_id), None)
-    if keep is None:
-        raise DomainError(_("This registration is no longer open; reload the page."), code="stale")
-    withdrawn = [t for t in registrations if t.pk != keep.pk]
-    TrackingNumber.objects.filter(pk__in=[t.pk for t in withdrawn]).delete()
-    for registration in withdrawn:  # they must not learn it from a code that silently vanished
-        notification_send(
-            user_id=registration.customer_id,
-            kind=NotificationKind.TRACKING_WITHDRAWN,
-            tracking_code=registration.code,
-        )
-    TrackingNumber.objects.filter(pk=keep.pk).update(status=TrackingStatus.REGISTERED)
-    codes_match(codes=[code])
-    keep.refresh_from_db()
-    return keep

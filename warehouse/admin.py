@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Parcel, Warehouse
+from .models import DepotProvince, Parcel, Warehouse
 
 
 @admin.register(Warehouse)
@@ -12,8 +12,32 @@ class WarehouseAdmin(admin.ModelAdmin):
 
 @admin.register(Parcel)
 class ParcelAdmin(admin.ModelAdmin):
-    list_display = ("tracking_code", "warehouse", "scanned_at", "scanned_by", "scan_count")
+    list_display = ("tracking_code", "piece_number", "piece_count", "consignment", "warehouse", "scanned_at")
     list_filter = ("warehouse",)
-    search_fields = ("tracking_code",)
-    list_select_related = ("warehouse", "scanned_by")
-    readonly_fields = ("scanned_at",)
+    search_fields = ("tracking_code", "consignment__code")
+    list_select_related = ("warehouse", "consignment")
+    # Weights and sizes change at the station, with a history row; the order link through matching.
+    readonly_fields = (
+        "tracking_code",
+        "piece_number",
+        "piece_count",
+        "consignment",
+        "scanned_at",
+        "weight_g",
+        "length_mm",
+        "width_mm",
+        "height_mm",
+        "volumetric_divisor",
+        "volumetric_weight_g",
+        "chargeable_weight_g",
+        "retired_at",
+    )
+
+
+@admin.register(DepotProvince)
+class DepotProvinceAdmin(admin.ModelAdmin):
+    """Which depot serves each province (2025 units): a new order goes to its customer's province's depot."""
+
+    list_display = ("province_code", "depot")
+    list_filter = ("depot",)
+    list_select_related = ("depot",)

@@ -1,7 +1,6 @@
 from accounts.models import Role
-from consignments.models import Consignment
 
-from .models import ParcelPhoto, Warehouse
+from .models import DepotProvince, ParcelPhoto, Warehouse
 
 
 def china_warehouses():
@@ -33,13 +32,33 @@ def photo_for(*, user, pk: int) -> ParcelPhoto | None:
     parcel = photo.parcel
     if user.role == Role.OPERATIONS:
         return photo
-    if user.is_customer:
-        try:
-            owner = parcel.consignment.customer_id
-        except Consignment.DoesNotExist:  # unidentified: nobody's yet
-            return None
+    if user.is_customer:  # unidentified: nobody's yet
+        owner = parcel.consignment.customer_id if parcel.consignment is not None else None
         return photo if owner == user.pk else None
     if user.role == Role.CHINA_STAFF:
         station = station_for(user, Warehouse.Kind.CHINA)  # the station they scan at (views.at_station)
         return photo if station is not None and station.pk == parcel.warehouse_id else None
     return None
+
+
+def destination_for(customer_id: int) -> int | None:
+    """The Vietnam depot a new order of this customer goes to (its id): the depot operations mapped to the
+    province of the customer's default address (DepotProvince); with no mapping, the first active depot by
+    code. The scan function on PostgreSQL (warehouse.scan_function) reads the same rows the same way."""
+    from addresses.models import DeliveryAddress
+
+    province = (
+        DeliveryAddress.objects.filter(customer_id=customer_id)
+        .order_by("-is_default", "-created_at", "-id")
+        .values_list("province_code", flat=True)
+        .first()
+    )
+    if province:
+        depot = (
+            DepotProvince.objects.filter(province_code=province, depot__is_active=True)
+            .values_list("depot_id", flat=True)
+            .first()
+        )
+        if depot is not None:
+            return depot
+    return vietnam_depots().order_by("code").values_list("pk", flat=True).first()

@@ -1,241 +1,98 @@
-import hashlib
 import io
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q, Sum
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consignments.models import Consignment, ConsignmentStatus, EventKind
-from consignments.services import consignment_create_for_parcel, consignment_event_add
+from consignments.models import Consignment, EventKind
+from consignments.services import (
+    MAX_DIMENSION_MM,
+    MAX_WEIGHT_G,
+    MEASURE_FIELDS,
+    MIN_DIMENSION_MM,
+    chargeable_weight_g,
+    consignment_event_add,
+    consignment_lock_at_china,
+    volumetric_weight_g,
+)
 from core.errors import DomainError
-from notifications.models import NotificationKind
-from notifications.services import notifications_kick
-from tracking.models import TrackingNumber, TrackingStatus
-from tracking.normalize import clean_tracking_code, normalize_tracking_code
-from tracking.selectors import open_registrations_for_code
+from tracking.normalize import normalize_tracking_code
 
 from .models import Parcel, ParcelPhoto
 
-MAX_SCAN_LENGTH = 200
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    MATCHED = "matched"  # a consignment was created by this scan
-    DUPLICATE = "duplicate"  # the parcel already has its consignment
-    UNIDENTIFIED = "unidentified"  # nobody registered the code (yet)
-    CONFLICT = "conflict"  # several customers registered the code
-
-    outcome: str
-    parcel: Parcel
-    consignment: Consignment | None = None
-
-
-def _code_key(code: str) -> int:
-    return int.from_bytes(hashlib.blake2b(code.encode(), digest_size=8).digest(), "big", signed=True)
-
-
-def lock_codes(codes) -> None:
-    """Serialise everything that matches these tracking codes, until the transaction ends.
-
-    A registration committed while a scan of the same code is in flight would otherwise be missed: the
-    scan cannot see the registration yet, and the matching task cannot see the scan's uncommitted parcel.
-    With this lock the later of the two always sees the other's committed rows. Many codes are locked in
-    one statement, in a fixed order, so two callers never deadlock. (SQLite runs one write transaction at a
-    time, so it needs nothing.)
-    """
-    if connection.vendor == "postgresql" and codes:
-        keys = sorted({_code_key(code) for code in codes})
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k", [keys]
-            )
-
-
-def _lock_code(code: str) -> None:
-    """lock_codes for one code, a plain bigint parameter. The scan function on PostgreSQL takes the same
-    lock with the same key (_code_key), so the two serialise each other."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_code_key(code)])
-
-
-def _match_locked(*, parcel: Parcel, by, known_unmatched: bool = False) -> tuple[str, Consignment | None]:
-    """Match a parcel whose code lock (_lock_code) the caller holds. Returns (outcome, consignment).
-
-    `known_unmatched`: the caller knows, under the lock, that the parcel has no consignment (it was created
-    in this transaction, or selected as unmatched), so the check is skipped.
-    """
-    if not known_unmatched:
-        existing = next(
-            iter(Consignment.objects.filter(parcel_id=parcel.pk).select_related("customer").order_by()[:1]),
-            None,
-        )
-        if existing is not None:
-            return ScanResult.DUPLICATE, existing
-    registrations = list(open_registrations_for_code(code=parcel.tracking_code).order_by()[:2])
-    if not registrations:
-        return ScanResult.UNIDENTIFIED, None
-    if len(registrations) > 1:
-        TrackingNumber.objects.filter(pk__in=[r.pk for r in registrations]).update(
-            status=TrackingStatus.RECEIVED
-        )
-        return ScanResult.CONFLICT, None
-    registration = registrations[0]
-    consignment = consignment_create_for_parcel(
-        parcel=parcel, customer=registration.customer, tracking=registration, by=by
-    )
-    return ScanResult.MATCHED, consignment
-
-
-def parcel_scan(*, raw_code: str, warehouse, by) -> ScanResult:
-    """A barcode was scanned at a China warehouse: find or keep the parcel and match it to its owner.
-
-    Scanning the same parcel again, or from two stations at once, never creates a second consignment:
-    the parcel's tracking code is unique, the code is locked while matching, and the consignment is
-    one-to-one with the parcel. On PostgreSQL the whole scan is one call of a database function (the
-    station's hot path, see migration warehouse 0004); elsewhere the same steps run through the ORM.
-    """
-    if len(raw_code) > MAX_SCAN_LENGTH:
-        raise DomainError(_("That scan is far too long to be a tracking number; scan again."), code="long")
-    try:
-        code = clean_tracking_code(raw_code)
-    except ValidationError as exc:
-        raise DomainError(exc.messages[0], code=exc.code or "invalid") from exc
-    if connection.vendor == "postgresql":
-        return _scan_in_database(code=code, warehouse=warehouse, by=by)
-    return _scan_in_python(code=code, warehouse=warehouse, by=by)
+# --- Weighing and measuring ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def _scan_in_python(*, code: str, warehouse, by) -> ScanResult:
-    """parcel_scan through the ORM: SQLite's path, and the reference the database function is tested
-    against on PostgreSQL."""
-    _lock_code(code)
-    try:
-        with transaction.atomic():
-            parcel, created = Parcel.objects.get_or_create(
-                tracking_code=code, defaults={"warehouse": warehouse, "scanned_by": by}
-            )
-    except IntegrityError:  # SQLite has no code lock: another station inserted it just now
-        parcel, created = Parcel.objects.get(tracking_code=code), False
-    if not created:
-        Parcel.objects.filter(pk=parcel.pk).update(scan_count=F("scan_count") + 1)
-        parcel.scan_count += 1
-    outcome, consignment = _match_locked(parcel=parcel, by=by, known_unmatched=created)
-    return ScanResult(outcome=outcome, parcel=parcel, consignment=consignment)
+def parcel_measure(*, parcel, weight_g: int, by, length_mm=None, width_mm=None, height_mm=None):
+    """Record one parcel's weight and (optionally) dimensions; keep its volumetric and chargeable weight with
+    the divisor and minimum used, so that a later change of settings never changes a measured parcel; the
+    order's totals follow. Every change is a history row on the order with the previous values.
 
-
-_SCAN_FUNCTION = "SELECT * FROM warehouse_parcel_scan(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-
-
-def _loaded(model, values: dict):
-    """An instance holding only these fields, as if loaded from the database; any other field is read from
-    the database if something asks for it. (Model.from_db takes values in the model's field order, not in
-    the order of the names given: this puts them in that order.)"""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
-
-
-def _scan_in_database(*, code: str, warehouse, by) -> ScanResult:
-    """parcel_scan on PostgreSQL: one statement, its own transaction unless the caller has one open."""
-    from accounts.models import User
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _SCAN_FUNCTION,
-            [
-                code,
-                _code_key(code),
-                warehouse.pk,
-                by.pk,
-                timezone.now(),
-                ConsignmentStatus.CN_RECEIVED.value,
-                EventKind.STATUS.value,
-                TrackingStatus.RECEIVED.value,
-                TrackingStatus.MATCHED.value,
-                NotificationKind.ARRIVED_CHINA.value,
-            ],
-        )
-        row = dict(zip([column.name for column in cursor.description], cursor.fetchone(), strict=True))
-    parcel = _loaded(
-        Parcel,
-        {
-            "id": row["parcel_id"],
-            "tracking_code": code,
-            "warehouse_id": row["parcel_warehouse_id"],
-            "scanned_by_id": row["parcel_scanned_by_id"],
-            "scanned_at": row["parcel_scanned_at"],
-            "scan_count": row["parcel_scan_count"],
-        },
+    The parcel must belong to an order still at the China warehouse (DomainError otherwise).
+    """
+    if not 1 <= weight_g <= MAX_WEIGHT_G:
+        raise DomainError(_("Enter a weight between 0.001 kg and 500 kg."), code="weight")
+    dims = (length_mm, width_mm, height_mm)
+    if any(d is not None for d in dims):
+        if any(d is None for d in dims):
+            raise DomainError(_("Enter all three dimensions, or none."), code="dimensions")
+        if not all(MIN_DIMENSION_MM <= d <= MAX_DIMENSION_MM for d in dims):
+            raise DomainError(_("Each dimension must be between 1 cm and 300 cm."), code="dimensions")
+    if parcel.consignment_id is None:
+        raise DomainError(_("This parcel has no order yet: identify it first."), code="unidentified")
+    order = consignment_lock_at_china(parcel.consignment)
+    locked = Parcel.objects.select_for_update().get(pk=parcel.pk)
+    previous = {field: getattr(locked, field) for field in MEASURE_FIELDS}
+    divisor = settings.VOLUMETRIC_DIVISOR
+    volumetric = (
+        volumetric_weight_g(length_mm=length_mm, width_mm=width_mm, height_mm=height_mm, divisor=divisor)
+        if length_mm is not None
+        else None
     )
-    if row["consignment_id"] is None:
-        return ScanResult(outcome=row["outcome"], parcel=parcel)
-    consignment = _loaded(
-        Consignment,
-        {
-            "id": row["consignment_id"],
-            "code": row["consignment_code"],
-            "customer_id": row["customer_id"],
-            "parcel_id": row["parcel_id"],
-            "status": row["consignment_status"],
-            "current_warehouse_id": row["consignment_warehouse_id"],
-            "created_at": row["consignment_created_at"],
-        },
+    values = {
+        "weight_g": weight_g,
+        "length_mm": length_mm,
+        "width_mm": width_mm,
+        "height_mm": height_mm,
+        "volumetric_weight_g": volumetric,
+        "volumetric_divisor": divisor if volumetric is not None else None,
+        "chargeable_weight_g": chargeable_weight_g(
+            weight_g=weight_g, volumetric_g=volumetric, minimum_g=settings.MIN_BILLABLE_WEIGHT_G
+        ),
+    }
+    Parcel.objects.filter(pk=locked.pk).update(**values)
+    for field, value in values.items():
+        setattr(parcel, field, value)
+    _totals_refresh(order)
+    parcel.consignment = order
+    consignment_event_add(
+        order,
+        kind=EventKind.MEASURED,
+        by=by,
+        data={"parcel_id": parcel.pk, "piece": parcel.piece_number, **values, "previous": previous},
     )
-    consignment.customer = _loaded(
-        User,
-        {
-            "id": row["customer_id"],
-            "username": row["customer_username"],
-            "customer_code": row["customer_code"],
-        },
+    return parcel
+
+
+def _totals_refresh(order: Consignment) -> None:
+    """The order's weight and chargeable weight: the sums of its current parcels' (the order row is locked)."""
+    totals = order.parcels.filter(retired_at__isnull=True).aggregate(
+        weight=Sum("weight_g"), chargeable=Sum("chargeable_weight_g")
     )
-    consignment.parcel = parcel
-    outcome = row["outcome"]
-    if outcome == ScanResult.MATCHED:  # the function queued the customer's notification
-        transaction.on_commit(notifications_kick)
-    return ScanResult(outcome=outcome, parcel=parcel, consignment=consignment)
+    order.weight_g, order.chargeable_weight_g = totals["weight"], totals["chargeable"]
+    Consignment.objects.filter(pk=order.pk).update(
+        weight_g=order.weight_g, chargeable_weight_g=order.chargeable_weight_g
+    )
 
 
-@transaction.atomic
-def codes_match(*, codes: list[str]) -> list[Consignment]:
-    """Codes were just registered: match those whose parcels are already here and still unmatched."""
-    lock_codes(codes)
-    parcels = Parcel.objects.filter(tracking_code__in=codes, consignment__isnull=True)
-    created = []
-    for parcel in parcels:
-        outcome, consignment = _match_locked(parcel=parcel, by=None, known_unmatched=True)
-        if outcome == ScanResult.MATCHED:
-            created.append(consignment)
-    return created
-
-
-def unidentified_parcels():
-    return Parcel.objects.filter(consignment__isnull=True).select_related("warehouse").order_by("scanned_at")
-
-
-def parcels_rematch() -> int:
-    """The scheduled safety net behind the per-registration task: try again every unidentified parcel whose
-    code has an open registration (a task lost with a worker, a registration committed mid-scan)."""
-    matched = 0
-    open_codes = TrackingNumber.objects.filter(consignment__isnull=True).values("code")
-    candidates = unidentified_parcels().filter(tracking_code__in=open_codes).order_by()
-    for parcel_id, code in candidates.values_list("pk", "tracking_code").iterator():
-        with transaction.atomic():
-            _lock_code(code)
-            parcel = Parcel.objects.get(pk=parcel_id)
-            outcome, _consignment = _match_locked(parcel=parcel, by=None)
-            matched += outcome == ScanResult.MATCHED
-    return matched
+def unweighed_parcels(consignment: Consignment) -> int:
+    return consignment.parcels.filter(retired_at__isnull=True, weight_g__isnull=True).count()
 
 
 # --- Identifying a parcel by its label -----------------------------------------------------------------------
@@ -273,42 +130,6 @@ def customers_from_label(text: str) -> list[tuple]:
         found.append((customer, reasons))
     found.sort(key=lambda item: (-len(item[1]), item[0].username))
     return found
-
-
-@transaction.atomic
-def parcel_assign(*, parcel: Parcel, customer, by, reason: str) -> Consignment:
-    """Give an unidentified or conflicted parcel to a customer (label read by staff, or operations' decision).
-
-    The reason is kept on the order's first history row. If the customer registered the code, that
-    registration is the one matched.
-    """
-    from accounts.models import Role
-
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why this parcel is this customer's (e.g. “customer code on the label”)."))
-    if customer.role != Role.CUSTOMER:
-        raise DomainError(_("Only a customer can own a parcel."))
-    _lock_code(parcel.tracking_code)
-    existing = Consignment.objects.filter(parcel_id=parcel.pk).first()
-    if existing is not None:
-        raise DomainError(
-            _("This parcel already has order %(code)s.") % {"code": existing.code}, code="already"
-        )
-    registration = TrackingNumber.objects.filter(
-        code=parcel.tracking_code, customer=customer, consignment__isnull=True
-    ).first()
-    consignment = consignment_create_for_parcel(
-        parcel=parcel, customer=customer, tracking=registration, by=by
-    )
-    consignment_event_add(
-        consignment,
-        kind=EventKind.OWNER,
-        by=by,
-        data={"customer_id": customer.pk, "customer_code": customer.customer_code, "reason": reason[:255]},
-        note=reason[:255],
-    )
-    return consignment
 
 
 @transaction.atomic
@@ -391,10 +212,13 @@ def parcel_add_photos(*, parcel: Parcel, files, by) -> list[ParcelPhoto]:
             ParcelPhoto.objects.create(parcel=parcel, image=photo, thumbnail=thumbnail, uploaded_by=by)
             for photo, thumbnail in prepared
         ]
-        consignment = Consignment.objects.filter(parcel_id=parcel.pk).first()
+        consignment = Consignment.objects.filter(pk=parcel.consignment_id).first()
         if consignment is not None:
             consignment_event_add(
-                consignment, kind=EventKind.PHOTO, by=by, data={"photo_ids": [p.pk for p in photos]}
+                consignment,
+                kind=EventKind.PHOTO,
+                by=by,
+                data={"photo_ids": [p.pk for p in photos], "parcel_id": parcel.pk, "piece": parcel.piece_number},
             )
     return photos
 
@@ -403,6 +227,8 @@ UNIDENTIFIED_FLAG_DAYS = 30
 
 
 def unidentified_parcels_for_operations(*, q: str = ""):
+    from .matching import unidentified_parcels
+
     qs = unidentified_parcels().select_related("scanned_by").prefetch_related("photos")
     if q:
         qs = qs.filter(Q(tracking_code__contains=normalize_tracking_code(q)) | Q(label_text__icontains=q))

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import codes_match, parcels_rematch
+from .matching import codes_match, parcels_rematch
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=5)

@@ -150,8 +150,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@kygui.local")
 
 # A registered tracking number not received after this many days is flagged and its owner told once.
 TRACKING_STALE_DAYS = env.int("TRACKING_STALE_DAYS", default=7)
+# Couriers recycle waybill numbers: once an order has been delivered, cancelled or lost for this many days,
+# its number is free, and the next registration or scan of it is a new shipment.
+TRACKING_REUSE_AFTER_DAYS = env.int("TRACKING_REUSE_AFTER_DAYS", default=60)
 # Volumetric weight = L × W × H (cm) / divisor.
 VOLUMETRIC_DIVISOR = env.int("VOLUMETRIC_DIVISOR", default=6000)
+# Each parcel is charged for at least this many grams (DOMAIN.md: often 0.5 kg), per parcel.
+MIN_BILLABLE_WEIGHT_G = env.int("MIN_BILLABLE_WEIGHT_G", default=500)
 
 # The brand mark written on every parcel label, before the username and the customer code.
 BRAND_MARK = env("BRAND_MARK", default="123PO")

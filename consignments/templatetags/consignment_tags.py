@@ -45,3 +45,21 @@ def age_days(moment) -> int:
     from django.utils import timezone
 
     return (timezone.now() - moment).days if moment else 0
+
+
+@register.simple_tag
+def pieces(arrived, expected=None) -> str:
+    """How many parcels (kiện) of an order are here: "2 / 3 parcels arrived" when the labels say how many
+    there are, "2 parcels" otherwise, "1 parcel" for the usual one-box order."""
+    from django.utils.translation import ngettext
+
+    arrived = arrived or 0
+    if expected and expected > arrived:
+        return ngettext(
+            "%(arrived)d / %(expected)d parcel arrived", "%(arrived)d / %(expected)d parcels arrived", expected
+        ) % {"arrived": arrived, "expected": expected}
+    if expected and expected > 1:
+        return ngettext(
+            "%(arrived)d / %(expected)d parcel, all here", "%(arrived)d / %(expected)d parcels, all here", expected
+        ) % {"arrived": arrived, "expected": expected}
+    return ngettext("%(n)d parcel", "%(n)d parcels", arrived) % {"n": arrived}

@@ -1,6 +1,6 @@
 import factory
 
-from warehouse.models import Parcel, Warehouse
+from warehouse.models import DepotProvince, Parcel, Warehouse
 
 
 class ChinaWarehouseFactory(factory.django.DjangoModelFactory):
@@ -31,6 +31,16 @@ class ParcelFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Parcel
 
-    tracking_code = factory.Sequence(lambda n: f"YT{n:010d}")
+    # A YTO shape (YT + 13 digits), in a range of its own: ConsignmentFactory's waybills count from YT0….
+    tracking_code = factory.Sequence(lambda n: f"YT9{n:012d}")
     warehouse = factory.SubFactory(ChinaWarehouseFactory)
     scanned_by = factory.SubFactory("accounts.tests.factories.ChinaStaffFactory")
+
+
+class DepotProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DepotProvince
+        django_get_or_create = ("province_code",)
+
+    province_code = "01"
+    depot = factory.SubFactory(VietnamDepotFactory)

@@ -1,12 +1,14 @@
-"""Demo data for `make run`: warehouses, one user of each kind, an address. Safe to run again."""
+"""Demo data for `make run`: warehouses, which depot serves which province, one user of each kind, an
+address. Safe to run again."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import customer_sign_up
+from addresses.selectors import provinces
 from addresses.services import address_save
-from warehouse.models import Warehouse
+from warehouse.models import DepotProvince, Warehouse
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo login, never in production
 
@@ -44,6 +46,12 @@ class Command(BaseCommand):
         by_code = {}
         for data in WAREHOUSES:
             by_code[data["code"]], _ = Warehouse.objects.update_or_create(code=data["code"], defaults=data)
+
+        # Provinces to depots: the North and the Centre down to Huế to Hà Nội, the rest to TP.HCM (2025
+        # province codes are numbered north to south). Operations change this in the admin.
+        for code, _name in provinces():
+            depot = by_code["HN"] if int(code) <= 46 else by_code["SG"]
+            DepotProvince.objects.get_or_create(province_code=code, defaults={"depot": depot})
 
         if not User.objects.filter(username="thubin89x").exists():
             customer = customer_sign_up(username="thubin89x", password=DEMO_PASSWORD, first_name="Thu Bình")

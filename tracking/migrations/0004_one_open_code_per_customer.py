@@ -1,0 +1,27 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    """A recycled waybill number may be registered again by the same customer once its old order is long
+    finished: the uniqueness holds for open registrations only."""
+
+    dependencies = [
+        ("tracking", "0003_import_started_at"),
+        ("consignments", "0004_drop_parcel_and_its_measurements"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="trackingnumber",
+            index=models.Index(fields=["customer", "code"], name="tracking_tr_custome_0a9105_idx"),
+        ),
+        migrations.RemoveConstraint(model_name="trackingnumber", name="tracking_one_code_per_customer"),
+        migrations.AddConstraint(
+            model_name="trackingnumber",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("consignment__isnull", True)),
+                fields=("customer", "code"),
+                name="tracking_one_open_code_per_customer",
+            ),
+        ),
+    ]

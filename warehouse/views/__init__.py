@@ -1,0 +1,39 @@
+"""The warehouse's pages, one module per station or role: the China scan station, the Vietnam depot,
+operations, and parcel photos (served through a view that checks who asks)."""
+
+from .depot import depot
+from .operations import conflicts, consignment_transfer, consignment_transfer_form, unidentified
+from .photos import photo_file
+from .station import (
+    consignment_card,
+    consignment_declare_view,
+    consignment_labels,
+    dispatch,
+    parcel_assign_view,
+    parcel_identify,
+    parcel_label,
+    parcel_panel,
+    parcel_photos,
+    parcel_weigh,
+    scan,
+)
+
+__all__ = [
+    "conflicts",
+    "consignment_card",
+    "consignment_declare_view",
+    "consignment_labels",
+    "consignment_transfer",
+    "consignment_transfer_form",
+    "depot",
+    "dispatch",
+    "parcel_assign_view",
+    "parcel_identify",
+    "parcel_label",
+    "parcel_panel",
+    "parcel_photos",
+    "parcel_weigh",
+    "photo_file",
+    "scan",
+    "unidentified",
+]
