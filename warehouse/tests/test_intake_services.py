@@ -8,23 +8,13 @@ from PIL import Image
 
 from accounts.tests.factories import CustomerFactory
 from consignments.models import ConsignmentEvent, EventKind
-from consignments.services import (
-    consignment_declare,
-    consignment_measure,
-    declaration_prefill,
-    volumetric_weight_g,
-)
+from consignments.services import consignment_declare, declaration_prefill, volumetric_weight_g
 from core.errors import DomainError
 from tracking.models import TrackingStatus
 from tracking.services import tracking_register
+from warehouse.matching import ScanResult, parcel_assign, parcel_scan, parcels_rematch
 from warehouse.models import ParcelPhoto
-from warehouse.services import (
-    ScanResult,
-    customers_from_label,
-    parcel_add_photos,
-    parcel_assign,
-    parcel_scan,
-)
+from warehouse.services import customers_from_label, parcel_add_photos, parcel_measure
 
 pytestmark = pytest.mark.django_db
 
@@ -54,25 +44,44 @@ def test_volumetric_weight_is_cm3_over_divisor_rounded_up(length, width, height,
 
 def test_chargeable_weight_is_the_larger_and_every_change_is_kept(matched, cn_staff, settings):
     settings.VOLUMETRIC_DIVISOR = 6000
-    consignment_measure(
-        consignment=matched, weight_g=1250, by=cn_staff, length_mm=400, width_mm=300, height_mm=200
-    )
-    assert (matched.volumetric_weight_g, matched.chargeable_weight_g, matched.volumetric_divisor) == (
+    parcel = matched.parcels.get()
+    parcel_measure(parcel=parcel, weight_g=1250, by=cn_staff, length_mm=400, width_mm=300, height_mm=200)
+    assert (parcel.volumetric_weight_g, parcel.chargeable_weight_g, parcel.volumetric_divisor) == (
         4000,
         4000,
         6000,
     )
-    consignment_measure(  # re-weighed; the same size
-        consignment=matched, weight_g=5200, by=cn_staff, length_mm=400, width_mm=300, height_mm=200
-    )
     matched.refresh_from_db()
-    assert (matched.weight_g, matched.length_mm, matched.chargeable_weight_g) == (5200, 400, 5200)
+    assert (matched.weight_g, matched.chargeable_weight_g) == (1250, 4000)
+    parcel_measure(  # re-weighed; the same size
+        parcel=parcel, weight_g=5200, by=cn_staff, length_mm=400, width_mm=300, height_mm=200
+    )
+    parcel.refresh_from_db()
+    assert (parcel.weight_g, parcel.length_mm, parcel.chargeable_weight_g) == (5200, 400, 5200)
+    matched.refresh_from_db()
+    assert (matched.weight_g, matched.chargeable_weight_g) == (5200, 5200)
     events = list(
         ConsignmentEvent.objects.filter(consignment=matched, kind=EventKind.MEASURED).order_by("id")
     )
     assert [e.data["weight_g"] for e in events] == [1250, 5200]
     assert events[1].data["previous"]["weight_g"] == 1250
     assert all(e.by == cn_staff for e in events)
+
+
+def test_each_parcel_is_charged_at_least_the_minimum_and_the_order_keeps_the_sums(
+    customer, cn_staff, settings
+):
+    settings.MIN_BILLABLE_WEIGHT_G = 500
+    tracking_register(customer=customer, raw_code="JDVA01234567890")
+    first = parcel_scan(raw_code="JDVA01234567890-1-2", warehouse=cn_staff.warehouse, by=cn_staff)
+    second = parcel_scan(raw_code="JDVA01234567890-2-2", warehouse=cn_staff.warehouse, by=cn_staff)
+    assert (first.outcome, second.outcome) == (ScanResult.MATCHED, ScanResult.PIECE)
+    order = second.consignment
+    parcel_measure(parcel=first.parcel, weight_g=200, by=cn_staff)  # 0.2 kg is charged 0.5 kg
+    assert first.parcel.chargeable_weight_g == 500
+    parcel_measure(parcel=second.parcel, weight_g=3000, by=cn_staff)
+    order.refresh_from_db()
+    assert (order.weight_g, order.chargeable_weight_g) == (3200, 3500)
 
 
 @pytest.mark.parametrize(
@@ -86,10 +95,13 @@ def test_chargeable_weight_is_the_larger_and_every_change_is_kept(matched, cn_st
     ],
 )
 def test_absurd_measurements_are_refused_and_nothing_is_saved(matched, cn_staff, weight_g, dims):
+    parcel = matched.parcels.get()
     with pytest.raises(DomainError):
-        consignment_measure(consignment=matched, weight_g=weight_g, by=cn_staff, **dims)
+        parcel_measure(parcel=parcel, weight_g=weight_g, by=cn_staff, **dims)
+    parcel.refresh_from_db()
+    assert parcel.weight_g is None and parcel.length_mm is None
     matched.refresh_from_db()
-    assert matched.weight_g is None and matched.length_mm is None
+    assert matched.weight_g is None and matched.chargeable_weight_g is None
     assert not ConsignmentEvent.objects.filter(consignment=matched, kind=EventKind.MEASURED).exists()
 
 
@@ -121,22 +133,23 @@ def test_bad_declarations_are_refused(matched, cn_staff, goods_vi, goods_zh, qua
 
 
 def test_photos_are_checked_before_any_is_saved(matched, cn_staff):
+    parcel = matched.parcels.get()
     good = SimpleUploadedFile("a.png", _png(), content_type="image/png")
     fake = SimpleUploadedFile("b.jpg", b"not an image at all", content_type="image/jpeg")
     with pytest.raises(DomainError) as exc:
-        parcel_add_photos(parcel=matched.parcel, files=[good, fake], by=cn_staff)
+        parcel_add_photos(parcel=parcel, files=[good, fake], by=cn_staff)
     assert "b.jpg" in exc.value.message
     assert ParcelPhoto.objects.count() == 0
     good.seek(0)
-    parcel_add_photos(parcel=matched.parcel, files=[good], by=cn_staff)
-    assert matched.parcel.photos.count() == 1
+    parcel_add_photos(parcel=parcel, files=[good], by=cn_staff)
+    assert parcel.photos.count() == 1
     assert ConsignmentEvent.objects.filter(consignment=matched, kind=EventKind.PHOTO).count() == 1
 
 
 def test_a_50_mb_photo_is_refused(matched, cn_staff):
     huge = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * (50 * 2**20), content_type="image/jpeg")
     with pytest.raises(DomainError) as exc:
-        parcel_add_photos(parcel=matched.parcel, files=[huge], by=cn_staff)
+        parcel_add_photos(parcel=matched.parcels.get(), files=[huge], by=cn_staff)
     assert "10 MB" in exc.value.message
 
 
@@ -208,7 +221,6 @@ def test_control_characters_around_a_scan_are_ignored(customer, cn_staff):
 
 def test_the_scheduled_rematch_catches_a_registration_whose_task_was_lost(customer, cn_staff):
     from tracking.models import TrackingNumber
-    from warehouse.services import parcels_rematch
 
     parcel_scan(raw_code="YT5000000000001", warehouse=cn_staff.warehouse, by=cn_staff)
     parcel_scan(raw_code="YT5000000000002", warehouse=cn_staff.warehouse, by=cn_staff)  # nobody's

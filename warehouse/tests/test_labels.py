@@ -1,4 +1,4 @@
-"""The thermal label: one 100 × 150 mm page per consignment, readable text, never stopped by a font."""
+"""The thermal label: one 100 × 150 mm page per parcel, readable text, never stopped by a font."""
 
 import datetime as dt
 import io
@@ -6,12 +6,21 @@ import re
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 
 from accounts.tests.factories import CustomerFactory
 from consignments.models import Consignment
 from consignments.tests.factories import ConsignmentFactory
-from warehouse import labels
-from warehouse.labels import consignment_label_pdf, format_dimensions, format_weight, labels_pdf
+from warehouse import pdf as label_pdf
+from warehouse.labels import (
+    format_dimensions,
+    format_weight,
+    labels_pdf,
+    parcel_code,
+    parcel_label_pdf,
+    split_parcel_code,
+)
+from warehouse.models import Parcel
 from warehouse.tests.factories import ParcelFactory, VietnamDepotFactory
 
 WIDTH_PT, HEIGHT_PT = 283.46, 425.20  # 100 × 150 mm
@@ -28,23 +37,31 @@ def depot(db):
 
 @pytest.fixture
 def measured(customer, depot):
-    return ConsignmentFactory(
-        customer=customer,
-        code="KG25051234",
-        parcel=ParcelFactory(tracking_code="YT2512345678901"),
+    """A weighed and measured parcel, the only one of its declared order."""
+    parcel = ParcelFactory(
+        tracking_code="YT2512345678901",
         weight_g=1180,
         chargeable_weight_g=1250,
         length_mm=400,
         width_mm=300,
         height_mm=205,
+    )
+    ConsignmentFactory(
+        customer=customer,
+        code="KG25051234",
+        parcel=parcel,
+        destination=depot,
+        weight_g=1180,
+        chargeable_weight_g=1250,
         goods_zh="女士连衣裙",
         goods_vi="Váy liền nữ mùa hè",
         goods_quantity=3,
     )
+    return parcel
 
 
 def test_one_page_of_100_by_150_mm(measured):
-    pdf = consignment_label_pdf(measured)
+    pdf = parcel_label_pdf(measured)
 
     assert pdf.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(pdf))
@@ -56,7 +73,7 @@ def test_one_page_of_100_by_150_mm(measured):
 
 def test_shows_what_the_depot_and_the_warehouse_read(measured, settings):
     settings.BRAND_MARK = "123PO"
-    [text] = pages_text(consignment_label_pdf(measured))
+    [text] = pages_text(parcel_label_pdf(measured))
 
     for expected in (
         "KG25051234",  # under the big barcode, as one word for copy and search
@@ -76,20 +93,20 @@ def test_shows_what_the_depot_and_the_warehouse_read(measured, settings):
 
 
 def test_the_date_is_vietnam_local_time(measured):
-    Consignment.objects.filter(pk=measured.pk).update(
+    Consignment.objects.filter(pk=measured.consignment.pk).update(
         created_at=dt.datetime(2025, 5, 1, 20, 30, tzinfo=dt.UTC)
     )
-    measured.refresh_from_db()
+    measured.consignment.refresh_from_db()
 
-    [text] = pages_text(consignment_label_pdf(measured))
+    [text] = pages_text(parcel_label_pdf(measured))
 
     assert "02/05/2025 03:30" in text
 
 
 def test_not_weighed_nor_measured_nor_declared_and_no_depot(db):
-    consignment = ConsignmentFactory(code="KG00000777")
+    consignment = ConsignmentFactory(code="KG00000777", destination=None)
 
-    pdf = consignment_label_pdf(consignment)
+    pdf = parcel_label_pdf(consignment.parcels.get())
 
     [text] = pages_text(pdf)
     assert "KG00000777" in text
@@ -99,25 +116,27 @@ def test_not_weighed_nor_measured_nor_declared_and_no_depot(db):
 
 
 def test_actual_weight_when_no_chargeable_weight(depot):
-    consignment = ConsignmentFactory(weight_g=2000, length_mm=100, width_mm=None, height_mm=None)
+    parcel = ParcelFactory(weight_g=2000, length_mm=100, width_mm=None, height_mm=None)
+    ConsignmentFactory(parcel=parcel, weight_g=2000)
 
-    [text] = pages_text(consignment_label_pdf(consignment))
+    [text] = pages_text(parcel_label_pdf(parcel))
 
     assert "2.00 kg" in text
     assert " cm" not in text  # a box half measured shows no dimensions
 
 
 def test_long_chinese_and_vietnamese_text_stays_on_one_page(depot):
-    consignment = ConsignmentFactory(
+    parcel = ParcelFactory(tracking_code="SF1234567890123456789012345678901234AB", weight_g=123456)
+    ConsignmentFactory(
         customer=CustomerFactory(username="nguyenthithuytrang99", customer_code="QWERTYZ2"),
-        parcel=ParcelFactory(tracking_code="SF1234567890123456789012345678901234AB"),
+        parcel=parcel,
         goods_zh="儿童玩具塑料积木拼装益智玩具套装大颗粒男孩女孩生日礼物" * 3,
         goods_vi="Đồ chơi trẻ em, bộ xếp hình lắp ráp bằng nhựa, quà sinh nhật cho bé trai và bé gái" * 2,
         goods_quantity=120,
         weight_g=123456,
     )
 
-    pdf = consignment_label_pdf(consignment)
+    pdf = parcel_label_pdf(parcel)
 
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     [text] = pages_text(pdf)
@@ -130,14 +149,15 @@ def test_long_chinese_and_vietnamese_text_stays_on_one_page(depot):
 
 def test_batch_reprint_one_page_each_in_order(depot):
     consignments = [ConsignmentFactory(code=f"KG0000010{n}") for n in range(3)]
+    parcels = [consignment.parcels.get() for consignment in consignments]
 
-    pdf = labels_pdf(consignments)
+    pdf = labels_pdf(parcels)
 
     texts = pages_text(pdf)
     assert len(texts) == 3
     for consignment, text in zip(consignments, texts, strict=True):
         assert consignment.code in text
-        assert consignment.parcel.tracking_code in text
+        assert consignment.tracking_code in text
     for page in PdfReader(io.BytesIO(pdf)).pages:
         assert float(page.mediabox.width) == pytest.approx(WIDTH_PT, abs=0.05)
 
@@ -149,7 +169,7 @@ def test_batch_of_nothing_is_refused():
 
 def test_media_box_in_the_raw_bytes(measured):
     """The same check without pypdf: what a printer driver reads."""
-    pdf = consignment_label_pdf(measured)
+    pdf = parcel_label_pdf(measured)
 
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
     assert len(boxes) == 1
@@ -160,17 +180,19 @@ def test_media_box_in_the_raw_bytes(measured):
 
 def test_no_font_on_the_machine_still_prints(measured, monkeypatch):
     """Without any TrueType font: Helvetica for Latin, reportlab's STSong-Light for Chinese."""
-    monkeypatch.setattr(labels, "LATIN_CANDIDATES", [("/nonexistent/Sans.ttf", "/nonexistent/Sans-Bold.ttf")])
-    monkeypatch.setattr(labels, "CJK_CANDIDATES", ["/nonexistent/cjk.ttc"])
-    monkeypatch.setattr(labels, "_fc_list", lambda query: [])
-    labels.label_fonts.cache_clear()
+    monkeypatch.setattr(
+        label_pdf, "LATIN_CANDIDATES", [("/nonexistent/Sans.ttf", "/nonexistent/Sans-Bold.ttf")]
+    )
+    monkeypatch.setattr(label_pdf, "CJK_CANDIDATES", ["/nonexistent/cjk.ttc"])
+    monkeypatch.setattr(label_pdf, "_fc_list", lambda query: [])
+    label_pdf.label_fonts.cache_clear()
     try:
-        fonts = labels.label_fonts()
+        fonts = label_pdf.label_fonts()
         assert (fonts.regular, fonts.cjk) == ("Helvetica", "STSong-Light")
 
-        pdf = consignment_label_pdf(measured)
+        pdf = parcel_label_pdf(measured)
     finally:
-        labels.label_fonts.cache_clear()
+        label_pdf.label_fonts.cache_clear()
 
     [text] = pages_text(pdf)
     assert "KG25051234" in text
@@ -181,18 +203,18 @@ def test_a_postscript_outline_font_is_skipped_not_fatal(tmp_path):
     not_a_font = tmp_path / "broken.ttf"
     not_a_font.write_bytes(b"OTTO" + b"\0" * 64)
 
-    assert labels._load_ttf("Broken", str(not_a_font), "A") is None
-    assert labels._load_ttf("Missing", str(tmp_path / "missing.ttf"), "A") is None
+    assert label_pdf._load_ttf("Broken", str(not_a_font), "A") is None
+    assert label_pdf._load_ttf("Missing", str(tmp_path / "missing.ttf"), "A") is None
 
 
 def test_barcode_bars_are_whole_printer_dots_and_fit():
-    symbol = labels._barcode("KG25051234", 98 * labels.mm, 20 * labels.mm, max_dots=4)
-    dots = symbol.barWidth / labels.DOT
+    symbol = label_pdf.barcode("KG25051234", 98 * mm, 20 * mm, max_dots=4)
+    dots = symbol.barWidth / label_pdf.DOT
     assert dots == pytest.approx(round(dots)) and 2 <= round(dots) <= 4
-    assert symbol.width + 2 * labels.QUIET_MODULES * symbol.barWidth <= 98 * labels.mm
+    assert symbol.width + 2 * label_pdf.QUIET_MODULES * symbol.barWidth <= 98 * mm
 
-    long = labels._barcode("SF" + "1234567890AB" * 4, 98 * labels.mm, 10 * labels.mm, max_dots=3)
-    assert long.width + 2 * labels.QUIET_MODULES * long.barWidth <= 98 * labels.mm + 0.01
+    long = label_pdf.barcode("SF" + "1234567890AB" * 4, 98 * mm, 10 * mm, max_dots=3)
+    assert long.width + 2 * label_pdf.QUIET_MODULES * long.barWidth <= 98 * mm + 0.01
 
 
 @pytest.mark.parametrize(
@@ -204,6 +226,48 @@ def test_format_weight(grams, text):
 
 
 def test_format_dimensions():
-    box = Consignment(length_mm=400, width_mm=305, height_mm=100)
+    box = Parcel(length_mm=400, width_mm=305, height_mm=100)
     assert format_dimensions(box) == "40 × 30.5 × 10 cm"
-    assert format_dimensions(Consignment(length_mm=400)) == "—"
+    assert format_dimensions(Parcel(length_mm=400)) == "—"
+
+
+def test_every_piece_of_a_shipment_has_its_own_label(depot):
+    consignment = ConsignmentFactory(code="KG00000900", pieces=3)
+    parcels = list(consignment.parcels.order_by("piece_number"))
+
+    texts = pages_text(labels_pdf(parcels))
+
+    assert len(texts) == 3
+    assert [parcel_code(p) for p in parcels] == ["KG00000900", "KG00000900-2", "KG00000900-3"]
+    for parcel, text in zip(parcels, texts, strict=True):
+        assert parcel_code(parcel) in text
+        assert f"{parcel.piece_number}/3" in text
+        assert consignment.tracking_code in text
+    assert "KG00000900-" not in texts[0]  # piece 1 keeps the bare code
+
+
+def test_pieces_arrived_when_the_shipment_size_is_not_printed(depot):
+    consignment = ConsignmentFactory(code="KG00000901", pieces=2)
+    consignment.parcels.update(piece_count=None)
+    second = consignment.parcels.get(piece_number=2)
+    second.arrived = 2
+
+    [text] = pages_text(labels_pdf([second]))
+
+    assert "KG00000901-2" in text and "2/?" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("KG00001234", ("KG00001234", 1)),
+        ("KG00001234-2", ("KG00001234", 2)),
+        (" kg00001234-12 ", ("KG00001234", 12)),
+        ("ＫＧ００００１２３４－２", ("KG00001234", 2)),
+        ("YT2512345678901", None),
+        ("KG1234", None),
+        ("", None),
+    ],
+)
+def test_split_parcel_code(text, expected):
+    assert split_parcel_code(text) == expected
