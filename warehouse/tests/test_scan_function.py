@@ -119,7 +119,11 @@ def _rows(code: str, pending_before: set[int]) -> dict:
         ],
         "orders": [
             {
-                **{f.attname: getattr(o, f.attname) for f in Consignment._meta.concrete_fields if f.attname not in skip},
+                **{
+                    f.attname: getattr(o, f.attname)
+                    for f in Consignment._meta.concrete_fields
+                    if f.attname not in skip
+                },
                 "finished": o.finished_at is not None,
                 "retired": o.retired_at is not None,
                 "events": [
@@ -136,7 +140,12 @@ def _rows(code: str, pending_before: set[int]) -> dict:
             for t in TrackingNumber.objects.filter(code=code).order_by("customer__username", "pk")
         ],
         "pending": [
-            {"user_id": p.user_id, "kind": p.kind, "consignment": link(p.consignment_id), "tracking_id": p.tracking_id}
+            {
+                "user_id": p.user_id,
+                "kind": p.kind,
+                "consignment": link(p.consignment_id),
+                "tracking_id": p.tracking_id,
+            }
             for p in PendingNotification.objects.exclude(pk__in=pending_before).order_by("id")
         ],
     }
@@ -230,7 +239,12 @@ def _to_the_depot(order_pk, cast):
         parcel_measure(parcel=parcel, weight_g=1250, by=cast.cn_staff)
     consignment = Consignment.objects.get(pk=order_pk)
     consignment_declare(
-        consignment=consignment, goods_vi="Giày", goods_zh="鞋", quantity=3, unit_value_fen=5000, by=cast.cn_staff
+        consignment=consignment,
+        goods_vi="Giày",
+        goods_zh="鞋",
+        quantity=3,
+        unit_value_fen=5000,
+        by=cast.cn_staff,
     )
     consignments_dispatch(consignments=Consignment.objects.filter(pk=order_pk), by=cast.cn_staff)
     return consignment_mark_ready(
@@ -289,7 +303,13 @@ def finished_recently(*, code, cast, scan):
     scan(cast.cn_staff)
 
 
-M, P, D, U, C = ScanResult.MATCHED, ScanResult.PIECE, ScanResult.DUPLICATE, ScanResult.UNIDENTIFIED, ScanResult.CONFLICT
+M, P, D, U, C = (
+    ScanResult.MATCHED,
+    ScanResult.PIECE,
+    ScanResult.DUPLICATE,
+    ScanResult.UNIDENTIFIED,
+    ScanResult.CONFLICT,
+)
 EXPECTED_OUTCOMES = {
     matched: [M],
     matched_to_the_province_depot: [M],
@@ -470,7 +490,11 @@ def test_the_function_is_told_the_piece(postgres, customer, cn_staff):
     """What the scanner sent reaches the function: `]C1` dropped, `-2-3` a piece, a QR's waybill read."""
     TrackingNumberFactory(customer=customer, code="JDAWX021335190001")
     result = parcel_scan(raw_code="]C1JDAWX021335190001-2-3", warehouse=cn_staff.warehouse, by=cn_staff)
-    assert (result.outcome, result.parcel.piece_number, result.parcel.piece_count) == (ScanResult.MATCHED, 2, 3)
+    assert (result.outcome, result.parcel.piece_number, result.parcel.piece_count) == (
+        ScanResult.MATCHED,
+        2,
+        3,
+    )
     assert (result.arrived, result.expected) == (1, 3)
     assert result.read.piece == 2
     result = parcel_scan(raw_code="JDAWX021335190001-1-3", warehouse=cn_staff.warehouse, by=cn_staff)
