@@ -17,7 +17,15 @@ class EventInline(admin.TabularInline):
 class ConsignmentAdmin(admin.ModelAdmin):
     """Read-mostly: status changes go through the portals so that every move writes its history row."""
 
-    list_display = ("code", "customer", "tracking_code", "status", "weight_g", "current_warehouse", "destination")
+    list_display = (
+        "code",
+        "customer",
+        "tracking_code",
+        "status",
+        "weight_g",
+        "current_warehouse",
+        "destination",
+    )
     list_filter = ("status", "current_warehouse", "destination")
     search_fields = ("code", "tracking_code", "customer__username", "customer__customer_code")
     list_select_related = ("customer", "current_warehouse", "destination")

@@ -15,8 +15,10 @@ def with_pieces(qs):
 
 
 def consignments_for_customer(*, customer):
-    return with_pieces(Consignment.objects.filter(customer=customer)).select_related(
-        "current_warehouse", "destination"
+    return (
+        with_pieces(Consignment.objects.filter(customer=customer))
+        .select_related("current_warehouse", "destination")
+        .order_by("-created_at", "-id")  # an aggregate drops Meta.ordering
     )
 
 
@@ -56,7 +58,9 @@ def consignments_in_transit(*, destination=None):
 def consignments_awaiting_at(*, warehouse):
     return (
         with_pieces(
-            Consignment.objects.filter(status=ConsignmentStatus.AWAITING_DELIVERY, current_warehouse=warehouse)
+            Consignment.objects.filter(
+                status=ConsignmentStatus.AWAITING_DELIVERY, current_warehouse=warehouse
+            )
         )
         .select_related("customer", "destination")
         .order_by("-updated_at", "-id")

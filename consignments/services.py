@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -198,11 +197,15 @@ def consignment_mark_ready(*, consignment: Consignment, by, warehouse) -> Consig
 
 
 DESTINATION_CHANGEABLE = frozenset({ConsignmentStatus.CN_RECEIVED})  # until it is bagged and leaves China
-TRANSFERABLE = frozenset({ConsignmentStatus.CN_RECEIVED, ConsignmentStatus.IN_TRANSIT, ConsignmentStatus.AWAITING_DELIVERY})
+TRANSFERABLE = frozenset(
+    {ConsignmentStatus.CN_RECEIVED, ConsignmentStatus.IN_TRANSIT, ConsignmentStatus.AWAITING_DELIVERY}
+)
 
 
 @transaction.atomic
-def consignment_set_destination(*, consignment: Consignment, depot, by, transfer: bool = False, note: str = ""):
+def consignment_set_destination(
+    *, consignment: Consignment, depot, by, transfer: bool = False, note: str = ""
+):
     """Change the depot an order goes to, with a history row (old and new depot).
 
     The customer may change it until the order leaves the China warehouse; operations transfer an order at

@@ -58,6 +58,7 @@ def consignment_destination(request, code):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, _("Order %(code)s now goes to %(depot)s.") % {"code": consignment.code, "depot": depot.name}
+            request,
+            _("Order %(code)s now goes to %(depot)s.") % {"code": consignment.code, "depot": depot.name},
         )
     return redirect("consignments:detail", code=consignment.code)

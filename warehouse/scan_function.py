@@ -17,7 +17,9 @@ from tracking.selectors import reuse_cutoff
 
 from .models import Parcel, Warehouse
 
-_SCAN_FUNCTION = "SELECT * FROM warehouse_parcel_scan(" + ", ".join(["%s"] * 15) + ")"
+_SCAN_FUNCTION = (
+    "SELECT * FROM warehouse_parcel_scan(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
 
 
 def _loaded(model, values: dict):
@@ -90,7 +92,11 @@ def scan_in_database(*, read: ScanRead, warehouse, by):
     )
     consignment.customer = _loaded(
         User,
-        {"id": row["customer_id"], "username": row["customer_username"], "customer_code": row["customer_code"]},
+        {
+            "id": row["customer_id"],
+            "username": row["customer_username"],
+            "customer_code": row["customer_code"],
+        },
     )
     if row["consignment_destination_id"] is not None:
         consignment.destination = _loaded(

@@ -56,10 +56,14 @@ def pieces(arrived, expected=None) -> str:
     arrived = arrived or 0
     if expected and expected > arrived:
         return ngettext(
-            "%(arrived)d / %(expected)d parcel arrived", "%(arrived)d / %(expected)d parcels arrived", expected
+            "%(arrived)d / %(expected)d parcel arrived",
+            "%(arrived)d / %(expected)d parcels arrived",
+            expected,
         ) % {"arrived": arrived, "expected": expected}
     if expected and expected > 1:
         return ngettext(
-            "%(arrived)d / %(expected)d parcel, all here", "%(arrived)d / %(expected)d parcels, all here", expected
+            "%(arrived)d / %(expected)d parcel, all here",
+            "%(arrived)d / %(expected)d parcels, all here",
+            expected,
         ) % {"arrived": arrived, "expected": expected}
     return ngettext("%(n)d parcel", "%(n)d parcels", arrived) % {"n": arrived}

@@ -17,8 +17,12 @@ from accounts.tests.factories import ChinaStaffFactory
 from addresses.models import DeliveryAddress
 from conftest import need
 from consignments.models import Consignment, ConsignmentEvent, ConsignmentStatus
-from consignments.services import consignment_declare, consignment_mark_ready, consignment_transition
-from consignments.services import consignments_dispatch
+from consignments.services import (
+    consignment_declare,
+    consignment_mark_ready,
+    consignment_transition,
+    consignments_dispatch,
+)
 from consignments.tests.factories import ConsignmentFactory
 from notifications.models import Notification, NotificationKind, PendingNotification
 from tracking.models import TrackingNumber, TrackingStatus
