@@ -9,14 +9,13 @@ from tracking.services import (
     MAX_PASTE_LINES,
     Verdict,
     tracking_cancel,
-    tracking_conflict_resolve,
     tracking_register,
     tracking_register_pasted,
     tracking_update_note,
     trackings_notify_stale,
 )
 from tracking.tests.factories import TrackingNumberFactory
-from warehouse.services import ScanResult, parcel_scan
+from warehouse.matching import ScanResult, parcel_scan, tracking_conflict_resolve
 
 pytestmark = pytest.mark.django_db
 
