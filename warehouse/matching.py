@@ -150,7 +150,9 @@ def _piece_add(*, order: Consignment, parcel: Parcel, by) -> None:
 def _match_waybill(*, code: str, by, now) -> tuple[str, Consignment | None]:
     """Match the waybill's unmatched current parcels (the caller holds the lock): to its current order,
     else to its one open registration. Returns (outcome, order)."""
-    waiting = list(Parcel.objects.filter(tracking_code=code, retired_at__isnull=True, consignment__isnull=True))
+    waiting = list(
+        Parcel.objects.filter(tracking_code=code, retired_at__isnull=True, consignment__isnull=True)
+    )
     if not waiting:
         return ScanResult.DUPLICATE, _current_order(code)
     order = _current_order_reusing(code, now)
@@ -308,7 +310,9 @@ def parcel_assign(*, parcel: Parcel, customer, by, reason: str) -> Consignment:
             _("This parcel already has order %(code)s.") % {"code": parcel.consignment.code}, code="already"
         )
     order = _current_order_reusing(code, now)
-    waiting = list(Parcel.objects.filter(tracking_code=code, retired_at__isnull=True, consignment__isnull=True))
+    waiting = list(
+        Parcel.objects.filter(tracking_code=code, retired_at__isnull=True, consignment__isnull=True)
+    )
     if order is not None:
         if order.customer_id != customer.pk:
             raise DomainError(

@@ -98,7 +98,7 @@ class Parcel(models.Model):
 
     @property
     def piece_label(self) -> str:
-        """"2/3" (piece 2 of 3), "2" when the shipment's size is not printed."""
+        """ "2/3" (piece 2 of 3), "2" when the shipment's size is not printed."""
         return f"{self.piece_number}/{self.piece_count}" if self.piece_count else str(self.piece_number)
 
     @property

@@ -218,7 +218,11 @@ def parcel_add_photos(*, parcel: Parcel, files, by) -> list[ParcelPhoto]:
                 consignment,
                 kind=EventKind.PHOTO,
                 by=by,
-                data={"photo_ids": [p.pk for p in photos], "parcel_id": parcel.pk, "piece": parcel.piece_number},
+                data={
+                    "photo_ids": [p.pk for p in photos],
+                    "parcel_id": parcel.pk,
+                    "piece": parcel.piece_number,
+                },
             )
     return photos
 

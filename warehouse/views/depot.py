@@ -96,9 +96,7 @@ def _depot_find(raw: str) -> Consignment | None:
 def _depot_explain(request, station, raw: str, found: Consignment | None) -> None:
     """Why a scanned code cannot be marked: already awaiting delivery, not dispatched yet, or unknown."""
     if found is None:
-        messages.error(
-            request, _("No order has the code or tracking number %(code)s.") % {"code": raw[:40]}
-        )
+        messages.error(request, _("No order has the code or tracking number %(code)s.") % {"code": raw[:40]})
     elif found.status == ConsignmentStatus.AWAITING_DELIVERY and found.current_warehouse_id == station.pk:
         messages.info(request, _("%(code)s is already awaiting delivery.") % {"code": found.code})
     elif found.status == ConsignmentStatus.AWAITING_DELIVERY:

@@ -29,5 +29,3 @@ def photo_file(request, pk, small=False):
         return FileResponse(file, filename=name)
     # Not named as a photo (kept from before photos were renamed by format): a download, never a page.
     return FileResponse(file, filename=name, as_attachment=True, content_type="application/octet-stream")
-
-

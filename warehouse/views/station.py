@@ -179,7 +179,9 @@ def parcel_weigh(request, station, pk):
     form = WeightForm(request.POST)
     error = _save_form(
         form,
-        lambda: parcel_measure(parcel=parcel, weight_g=form.weight_g, by=request.user, **form.dimensions_mm()),
+        lambda: parcel_measure(
+            parcel=parcel, weight_g=form.weight_g, by=request.user, **form.dimensions_mm()
+        ),
     )
     if not request.htmx:
         return _saved_redirect(request, parcel.consignment, error)
@@ -249,9 +251,13 @@ def parcel_photos(request, station, pk):
 
 def _labelled(parcels):
     """Parcels with what their label shows: order, customer, destination, and the order's piece count."""
-    return parcels.filter(_CURRENT, consignment__isnull=False).select_related(
-        "consignment__customer", "consignment__destination"
-    ).annotate(arrived=Count("consignment__parcels", filter=Q(consignment__parcels__retired_at__isnull=True)))
+    return (
+        parcels.filter(_CURRENT, consignment__isnull=False)
+        .select_related("consignment__customer", "consignment__destination")
+        .annotate(
+            arrived=Count("consignment__parcels", filter=Q(consignment__parcels__retired_at__isnull=True))
+        )
+    )
 
 
 @china_staff_required
