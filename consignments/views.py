@@ -36,6 +36,7 @@ def consignment_detail(request, code):
         "consignments/detail.html",
         {
             "consignment": consignment,
+            "unweighed": sum(1 for parcel in consignment.current_parcels if parcel.weight_g is None),
             "events": consignment_timeline(consignment=consignment),
             "destination_form": changeable,
             "depots": _depots() if changeable else (),

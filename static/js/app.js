@@ -40,7 +40,7 @@
   function beep(outcome) {
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      const tones = { matched: [880], duplicate: [660, 660], unidentified: [440, 330], conflict: [220, 220, 220], error: [200, 150] };
+      const tones = { matched: [880], piece: [880, 990], duplicate: [660, 660], unidentified: [440, 330], conflict: [220, 220, 220], error: [200, 150] };
       (tones[outcome] || []).forEach(function (freq, i) {
         const osc = audio.createOscillator(); const gain = audio.createGain();
         osc.frequency.value = freq; osc.connect(gain); gain.connect(audio.destination);
