@@ -30,7 +30,7 @@ def past_registration_q(now=None) -> Q:
 
 
 def tracking_numbers_for(*, customer):
-    return TrackingNumber.objects.filter(customer=customer).select_related("consignment")
+    return TrackingNumber.objects.filter(customer=customer).select_related("consignment__destination")
 
 
 def tracking_numbers_filtered(*, customer, status: str = "", courier: str = "", q: str = ""):
