@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 @pytest.fixture
 def mine(customer):
     return NotificationFactory(
-        user=customer, consignment__code="KG10000001", consignment__parcel__tracking_code="SF100000000001"
+        user=customer, consignment__code="KG10000001", consignment__tracking_code="SF100000000001"
     )
 
 
@@ -22,7 +22,7 @@ def theirs(other_customer):
     return NotificationFactory(
         user=other_customer,
         consignment__code="KG20000002",
-        consignment__parcel__tracking_code="SF200000000002",
+        consignment__tracking_code="SF200000000002",
     )
 
 
