@@ -279,6 +279,74 @@ def test_operations_can_open_every_admin_list_and_add_page(client_of, ops, custo
     assert add.status_code == 200
 
 
+# --- operations transfer an order to another depot: who may --------------------------------------------
+
+
+@pytest.fixture
+def to_transfer(customer):
+    """An order bound for the Hà Nội depot (HN), and the TP.HCM depot it could go to instead."""
+    from warehouse.tests.factories import VietnamDepotFactory
+
+    return ConsignmentFactory(customer=customer), VietnamDepotFactory(code="SG", name="Kho phân phối TP.HCM")
+
+
+def _transfer_requests(order, depot):
+    return {
+        "form-get": ("get", reverse("warehouse:transfer_form", args=[order.pk]), None),
+        "transfer-post": (
+            "post",
+            reverse("warehouse:transfer", args=[order.pk]),
+            {"depot": depot.pk, "reason": "moved"},
+        ),
+    }
+
+
+@pytest.mark.parametrize("which", ["form-get", "transfer-post"])
+def test_anonymous_cannot_transfer_an_order(client, to_transfer, which):
+    order, depot = to_transfer
+    method, path, data = _transfer_requests(order, depot)[which]
+    assert_login_redirect(getattr(client, method)(path, data), path)
+    order.refresh_from_db()
+    assert order.destination.code == "HN"
+
+
+@pytest.mark.parametrize("persona", ["customer", "other_customer", "cn_staff", "vn_staff"])
+@pytest.mark.parametrize("which", ["form-get", "transfer-post"])
+def test_only_operations_transfer_an_order(request, client_of, to_transfer, persona, which):
+    order, depot = to_transfer
+    method, path, data = _transfer_requests(order, depot)[which]
+    response = getattr(client_of(request.getfixturevalue(persona)), method)(path, data)
+    assert response.status_code == 403
+    assert order.code not in response.text
+    order.refresh_from_db()
+    assert order.destination.code == "HN" and not order.events.filter(kind="destination").exists()
+
+
+def test_operations_open_the_transfer_form_and_transfer(client_of, ops, to_transfer):
+    order, depot = to_transfer
+    client = client_of(ops)
+    form = client.get(reverse("warehouse:transfer_form", args=[order.pk]))
+    assert form.status_code == 200
+    assert order.code in form.text and "Kho phân phối TP.HCM" in form.text
+
+    response = client.post(
+        reverse("warehouse:transfer", args=[order.pk]), {"depot": depot.pk, "reason": "moved"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("warehouse:transfer_form", args=[order.pk])
+    order.refresh_from_db()
+    assert order.destination == depot
+
+
+def test_a_transfer_is_post_only(client_of, ops, to_transfer):
+    order, _depot = to_transfer
+    response = client_of(ops).get(reverse("warehouse:transfer", args=[order.pk]))
+    assert response.status_code == 405
+    order.refresh_from_db()
+    assert order.destination.code == "HN"
+
+
 # --- every URL has view tests ----------------------------------------------------------------------------
 
 # The URL names these view tests (the six apps' tests/test_views.py) exercise. A new URL fails this test
@@ -298,6 +366,7 @@ URLS_WITH_VIEW_TESTS = {
     "addresses:delete",
     "addresses:default",
     "addresses:china",
+    "addresses:wards",  # addresses/tests/test_views.py
     "tracking:list",
     "tracking:paste",
     "tracking:export",
@@ -308,6 +377,7 @@ URLS_WITH_VIEW_TESTS = {
     "tracking:import_result",
     "consignments:list",
     "consignments:detail",
+    "consignments:destination",  # consignments/tests/test_views.py
     "notifications:list",
     "notifications:open",
     "notifications:mark_all_read",
@@ -323,6 +393,8 @@ URLS_WITH_VIEW_TESTS = {
     "warehouse:depot",
     "warehouse:conflicts",
     "warehouse:unidentified",
+    "warehouse:transfer_form",  # below, and warehouse/tests/test_views.py
+    "warehouse:transfer",
     "photo",
     "photo_small",
 }
