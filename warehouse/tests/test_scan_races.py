@@ -9,8 +9,8 @@ from conftest import need
 from consignments.models import Consignment
 from tracking.models import TrackingNumber
 from tracking.services import tracking_register
+from warehouse.matching import ScanResult, codes_match, parcel_scan
 from warehouse.models import Parcel
-from warehouse.services import ScanResult, codes_match, parcel_scan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -57,11 +57,33 @@ def test_fifty_stations_scanning_one_parcel_make_one_consignment(postgres, custo
 
 def test_fifty_scans_of_an_unregistered_parcel_keep_one_parcel(postgres, cn_staff):
     results, errors = _run_threads(
-        50, lambda i: parcel_scan(raw_code="YT4444333322", warehouse=cn_staff.warehouse, by=cn_staff)
+        50, lambda i: parcel_scan(raw_code="YT4444333322000", warehouse=cn_staff.warehouse, by=cn_staff)
     )
     assert errors == []
     assert {r.outcome for r in results} == {ScanResult.UNIDENTIFIED}
     assert Parcel.objects.count() == 1 and Consignment.objects.count() == 0
+
+
+def test_the_pieces_of_a_shipment_scanned_at_once_at_many_stations_make_one_order(
+    postgres, customer, cn_staff
+):
+    """Three boxes of one JD waybill, each scanned ten times at once: one order, one parcel per piece."""
+    code = "JDVA01234567890"
+    tracking_register(customer=customer, raw_code=code)
+    results, errors = _run_threads(
+        30,
+        lambda i: parcel_scan(raw_code=f"{code}-{i % 3 + 1}-3", warehouse=cn_staff.warehouse, by=cn_staff),
+    )
+    assert errors == []
+    outcomes = [r.outcome for r in results]
+    assert outcomes.count(ScanResult.MATCHED) == 1
+    assert outcomes.count(ScanResult.PIECE) == 2
+    assert outcomes.count(ScanResult.DUPLICATE) == 27
+    order = Consignment.objects.get()
+    assert order.customer == customer and order.tracking_code == code
+    assert sorted(order.parcels.values_list("piece_number", "scan_count")) == [(1, 10), (2, 10), (3, 10)]
+    assert {r.consignment.pk for r in results} == {order.pk}
+    assert TrackingNumber.objects.get(code=code).consignment == order
 
 
 @pytest.mark.parametrize("round_", range(8))
@@ -70,7 +92,7 @@ def test_registration_arriving_during_the_scan_ends_with_one_consignment(
 ):
     """A customer registers the code while a station scans the parcel. Whichever commits first, the
     registrant ends up owning exactly one order (the registration's matching task runs after commit)."""
-    code = f"JT77770000{round_:02d}"
+    code = f"JT77770000000{round_:02d}"
 
     def act(i):
         if i == 0:
@@ -96,14 +118,14 @@ def test_operations_deciding_a_conflict_while_the_parcel_is_scanned_do_not_deadl
     customer's. (Operations paused inside their transaction, after the withdrawal, to force the overlap.)"""
     import time
 
-    from tracking.services import tracking_conflict_resolve
-    from warehouse import services
+    from warehouse import matching
+    from warehouse.matching import tracking_conflict_resolve
 
     code = "SF8800000000001"
     kept = tracking_register(customer=customer, raw_code=code)
     tracking_register(customer=other_customer, raw_code=code)
     withdrawn, scanning = threading.Event(), threading.Event()
-    original = services.codes_match
+    original = matching.codes_match
 
     def paused_codes_match(**kwargs):
         withdrawn.set()
@@ -111,7 +133,7 @@ def test_operations_deciding_a_conflict_while_the_parcel_is_scanned_do_not_deadl
         time.sleep(0.3)  # the scan is now waiting on a lock operations hold
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "codes_match", paused_codes_match)
+    monkeypatch.setattr(matching, "codes_match", paused_codes_match)
     outcomes, errors = {}, []
 
     def decide():
