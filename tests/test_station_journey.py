@@ -22,8 +22,8 @@ from playwright.sync_api import expect
 from consignments.models import Consignment, ConsignmentEvent, EventKind
 from tests.conftest import PHONE
 from tracking.tests.factories import TrackingNumberFactory
+from warehouse.matching import parcel_assign
 from warehouse.models import Parcel, ParcelPhoto
-from warehouse.services import parcel_assign
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +36,7 @@ REGISTERED_CODE = "SF1029384756012"
 SECOND_REGISTERED_CODE = "JT5566778899001"
 SHELF_CODE = "ZT78123400001111"  # waits on the unidentified shelf for operations
 OLD_SHELF_CODE = "78123499992222"  # … for more than 30 days
+MULTI_PIECE_CODE = "JDVA01234567890"  # a JD shipment of two boxes: JDVA01234567890-1-2 and -2-2
 
 
 def in_vietnamese(message: str) -> str:
@@ -124,7 +125,7 @@ def test_unidentified_parcel_identified_from_label_then_photographed(
     staff.locator("[data-testid=scan-unidentified]").wait_for()
     assert outcome(staff) == "unidentified"
     parcel = Parcel.objects.get(tracking_code=UNKNOWN_CODE)
-    assert not Consignment.objects.filter(parcel=parcel).exists()
+    assert not Consignment.objects.filter(parcels=parcel).exists()
     identify = staff.locator(f"#identify-{parcel.pk}")
     assert identify.locator("[data-testid=photo-count]").inner_text().strip() == "0"
 
@@ -146,7 +147,7 @@ def test_unidentified_parcel_identified_from_label_then_photographed(
     assert outcome(staff) == "matched"
     assert matched.locator("[data-testid=scan-customer-code]").inner_text().strip() == customer.customer_code
     order_code = matched.locator("[data-testid=scan-order-code]").inner_text().strip()
-    consignment = Consignment.objects.get(parcel=parcel)
+    consignment = Consignment.objects.get(parcels=parcel)
     assert (consignment.code, consignment.customer_id) == (order_code, customer.pk)
     owner = ConsignmentEvent.objects.get(consignment=consignment, kind=EventKind.OWNER)
     assert label in owner.data["reason"], owner.data
@@ -218,7 +219,9 @@ def test_bad_input_keeps_the_station_working(page, shot, cn_staff, customer):
     scan_input.press("Enter")
     error.wait_for()
     wait_for_outcome(staff, "error")
-    assert error.inner_text().strip() == "✗ " + in_vietnamese("Enter a tracking number.")
+    assert error.inner_text().strip() == "✗ " + in_vietnamese(
+        "Nothing was read. Scan the barcode under 运单号 again."
+    )
     assert scan_input.input_value() == ""  # cleared, and…
     assert staff.evaluate("document.activeElement.matches('#scan-form .scan-input')")  # …ready again
 
@@ -227,7 +230,9 @@ def test_bad_input_keeps_the_station_working(page, shot, cn_staff, customer):
     staff.evaluate("document.querySelector('#scan-result').dataset.outcome = 'stale'")
     scan_input.press("Enter")
     wait_for_outcome(staff, "error")
-    assert error.inner_text().strip() == "✗ " + in_vietnamese("Enter a tracking number.")
+    assert error.inner_text().strip() == "✗ " + in_vietnamese(
+        "Nothing was read. Scan the barcode under 运单号 again."
+    )
 
     # A scanner gone wild: 10 KB in one "scan".
     scan_input.fill("A" * 10_240)
@@ -245,7 +250,7 @@ def test_bad_input_keeps_the_station_working(page, shot, cn_staff, customer):
     scan(staff, REGISTERED_CODE)
     staff.locator("[data-testid=scan-matched]").wait_for()
     assert outcome(staff) == "matched"
-    consignment = Consignment.objects.get(parcel__tracking_code=REGISTERED_CODE)
+    consignment = Consignment.objects.get(parcels__tracking_code=REGISTERED_CODE)
     assert consignment.customer_id == customer.pk
 
     # A weight of 0 or 9999 kg: the browser refuses it (min/max); past the browser, the server does.
@@ -269,6 +274,7 @@ def test_bad_input_keeps_the_station_working(page, shot, cn_staff, customer):
         assert staff.input_value("#scan-result [data-testid=weight-input]") == weight
         consignment.refresh_from_db()
         assert consignment.weight_g is None, f"a weight of {weight} kg was saved"
+        assert not consignment.parcels.filter(weight_g__isnull=False).exists()
         assert not ConsignmentEvent.objects.filter(consignment=consignment, kind=EventKind.MEASURED).exists()
         if weight == "0":  # drop the message, so that the next round waits for its own
             staff.evaluate("document.querySelector('#scan-result [data-testid=weight-error]').remove()")
@@ -278,7 +284,7 @@ def test_bad_input_keeps_the_station_working(page, shot, cn_staff, customer):
     staff.locator("#scan-result form[id^=measure-] button[type=submit]").click()
     staff.locator("#scan-result [data-testid=weight-saved]").wait_for()
     consignment.refresh_from_db()
-    assert consignment.weight_g == 1500
+    assert consignment.weight_g == consignment.parcels.get().weight_g == 1500
 
     # The station still works: the same parcel again, a parcel nobody registered, another registered one.
     staff.locator("body").click(position={"x": 5, "y": 5})  # the scanner types while nothing is focused
@@ -314,6 +320,67 @@ def test_bad_input_keeps_the_station_working(page, shot, cn_staff, customer):
     assert recent_scans(staff) == before
     assert outcome(staff) == ""  # a fresh page has no result yet
     shot(staff, "station-recent-scans-after-reload")
+
+
+# --- 4b. A shipment of several boxes (kiện): each scanned, each weighed ------------------------------------
+
+
+def test_a_shipment_of_two_boxes_is_one_order_weighed_box_by_box(page, shot, cn_staff, customer):
+    from consignments.templatetags.consignment_tags import pieces
+    from warehouse.tests.factories import VietnamDepotFactory
+
+    depot = VietnamDepotFactory()
+    TrackingNumberFactory(customer=customer, code=MULTI_PIECE_CODE, raw_code=MULTI_PIECE_CODE)
+    staff = page(cn_staff)
+    staff.evaluate("window.__sameDocument = 'yes'")
+
+    # The first box: a new order, bound for the customer's depot; the label says there are two boxes.
+    scan(staff, f"{MULTI_PIECE_CODE}-1-2")
+    result = staff.locator("[data-testid=scan-matched]")
+    result.wait_for()
+    with translation.override("vi"):
+        one_of_two, two_of_two = pieces(1, 2), pieces(2, 2)
+    assert result.locator("[data-testid=scan-pieces]").inner_text().strip() == one_of_two
+    assert depot.name in result.locator("[data-testid=scan-destination]").inner_text()
+    order_code = result.locator("[data-testid=scan-order-code]").inner_text().strip()
+
+    # The second box joins the same order; the card shows both, the one just scanned marked.
+    staff.locator("body").click(position={"x": 5, "y": 5})
+    scan(staff, f"{MULTI_PIECE_CODE}-2-2")
+    result = staff.locator("[data-testid=scan-piece]")
+    result.wait_for()
+    assert outcome(staff) == "piece"
+    assert result.locator("[data-testid=scan-order-code]").inner_text().strip() == order_code
+    assert result.locator("[data-testid=scan-pieces]").inner_text().strip() == two_of_two
+    card = staff.locator("#scan-result [data-testid=station-card]")
+    card.wait_for()
+    first, second = card.locator("[data-testid=parcel-1]"), card.locator("[data-testid=parcel-2]")
+    assert "station-parcel-focus" in second.get_attribute("class")
+    assert "station-parcel-focus" not in first.get_attribute("class")
+    order = Consignment.objects.get(code=order_code)
+    parcel_1, parcel_2 = order.parcels.order_by("piece_number")
+    assert (
+        first.locator("[data-testid=print-label]")
+        .get_attribute("href")
+        .endswith(f"/staff/cn/parcels/{parcel_1.pk}/label.pdf")
+    )
+    assert (
+        second.locator("[data-testid=print-label]")
+        .get_attribute("href")
+        .endswith(f"/staff/cn/parcels/{parcel_2.pk}/label.pdf")
+    )
+
+    # Each box on the scale: a small one (charged the 0.5 kg minimum), then a 3 kg one.
+    for section, kilograms in ((first, "0.2"), (second, "3")):
+        section.locator("[data-testid=weight-input]").fill(kilograms)
+        section.locator("form[id^=measure-] button[type=submit]").click()
+        section.locator("[data-testid=weight-saved]").wait_for()
+    assert first.locator("[data-testid=chargeable-weight]").inner_text().strip() == "0.5 kg"
+    assert second.locator("[data-testid=chargeable-weight]").inner_text().strip() == "3 kg"
+    order.refresh_from_db()
+    assert (order.weight_g, order.chargeable_weight_g) == (3200, 3500)
+    assert staff.evaluate("window.__sameDocument") == "yes"
+    shot(top(staff), "station-two-boxes-weighed")
 
 
 # --- 5. Operations: the unidentified shelf ---------------------------------------------------------------
@@ -362,7 +429,7 @@ def test_operations_assign_an_unidentified_parcel(page, shot, cn_staff, customer
         old_row.locator("button[type=submit]").click()
     success = desk.locator("#messages .alert-success")
     assert success.count() == 1
-    consignment = Consignment.objects.get(parcel__tracking_code=OLD_SHELF_CODE)
+    consignment = Consignment.objects.get(parcels__tracking_code=OLD_SHELF_CODE)
     assert consignment.customer_id == customer.pk
     assert consignment.code in success.inner_text() and OLD_SHELF_CODE in success.inner_text()
     owner = ConsignmentEvent.objects.get(consignment=consignment, kind=EventKind.OWNER)
