@@ -41,6 +41,14 @@ class TrackingNoteForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Note (what is inside, how many)"), max_length=255, required=False)
 
 
+class _SeparatorField(forms.ChoiceField):
+    """A CSV file's separator by name; the character itself (",", ";", a tab) is taken for its name."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return {",": "comma", ";": "semicolon", "\t": "tab"}.get(value, value)
+
+
 class TrackingImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx or .csv)"),
@@ -49,6 +57,21 @@ class TrackingImportForm(StyledFormMixin, forms.Form):
             "optional note column (“Ghi chú”)."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    separator = _SeparatorField(
+        label=_("Separator (CSV files only)"),
+        required=False,
+        # The keys of tracking.imports.common.SEPARATORS (not imported here: it loads openpyxl).
+        choices=[
+            ("", _("Automatic")),
+            ("comma", _("Comma ( , )")),
+            ("semicolon", _("Semicolon ( ; )")),
+            ("tab", _("Tab")),
+        ],
+        help_text=_(
+            "The character between the columns of your CSV file. Leave it on “Automatic”: if we cannot be sure, "
+            "we ask you to choose it and upload the file again."
+        ),
     )
 
 

@@ -219,9 +219,13 @@ def import_create(request):
         from .imports import import_start
 
         try:
-            imp = import_start(customer=request.user, uploaded_file=form.cleaned_data["file"])
+            imp = import_start(
+                customer=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                separator=form.cleaned_data.get("separator") or "",
+            )
         except DomainError as exc:
-            form.add_error("file", exc.message)
+            form.add_error("separator" if exc.code == "separator" else "file", exc.message)
         else:
             return redirect("tracking:import_detail", pk=imp.pk)
     return render(
