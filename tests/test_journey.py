@@ -19,6 +19,7 @@ from accounts.tests.factories import ChinaStaffFactory, VietnamStaffFactory
 from addresses.models import DeliveryAddress
 from consignments.models import Consignment, ConsignmentStatus
 from warehouse.models import Parcel
+from warehouse.tests.factories import DepotProvinceFactory, VietnamDepotFactory
 
 ROOT = Path(settings.BASE_DIR)
 VI_COMPILED = (ROOT / "locale/vi/LC_MESSAGES/django.mo").exists()
@@ -27,7 +28,7 @@ ZH_COMPILED = (ROOT / "locale/zh_Hans/LC_MESSAGES/django.mo").exists()
 USERNAME = "lanvy88"
 PASSWORD = "Kygui-journey-2025!"
 FIRST_CODE, FIRST_RAW = "SF123456789012", "  sf 1234 5678 9012 "
-SECOND_CODE, SECOND_RAW = "YT9988776655", "yt9988776655"
+SECOND_CODE, SECOND_RAW = "YT9988776655000", "yt9988776655000"
 ORDER_LINK = "a[href*='/orders/KG']"  # a tracking row's link to the order it became
 
 
@@ -92,6 +93,9 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     cn_staff = ChinaStaffFactory(username="khotq")  # also creates the Guangzhou warehouse
     vn_staff = VietnamStaffFactory(username="khohn")  # and the Hà Nội depot
     warehouse = cn_staff.warehouse
+    # Hà Nội's orders go to the Hà Nội depot; without that map they would go to the first depot by code.
+    VietnamDepotFactory(code="DN", name="Kho phân phối Đà Nẵng")
+    DepotProvinceFactory(province_code="01", depot=vn_staff.warehouse)
 
     # 1. Sign up on a phone → the address form, with the customer code in the welcome message.
     customer = page("customer")
@@ -124,13 +128,16 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     assert customer.locator("#messages .alert-warning").count() == 1
     customer.fill("#id_recipient_name", "Nguyễn Thị Lan Vy")
     customer.fill("#id_phone", "0912345678")
-    customer.fill("#id_province", "Hà Nội")
-    customer.fill("#id_street", "Số 12 ngõ 34 Láng Hạ, Đống Đa")
+    customer.select_option("#id_province_code", "01")  # Hà Nội: its wards load (htmx)
+    customer.locator("#id_ward_code option[value='00004']").wait_for(state="attached")
+    customer.select_option("#id_ward_code", "00004")  # Phường Ba Đình
+    customer.fill("#id_street", "Số 12 ngõ 34 Láng Hạ")
     with customer.expect_navigation():
         customer.click("main form button[type=submit]")
     assert customer.url.endswith("/tracking/"), customer.url  # back where the customer was going
     address = DeliveryAddress.objects.get(customer=user)
     assert address.is_default and address.phone == "0912345678"
+    assert (address.province_code, address.ward_code) == ("01", "00004")
 
     # 3. The China warehouse address, one block per platform, each field with its copy button.
     customer.context.grant_permissions(["clipboard-read", "clipboard-write"])
@@ -185,11 +192,10 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     # 40 × 30 × 20 cm / 6000 = 4 kg volumetric: the chargeable weight is the larger one.
     assert card.locator("[data-testid=chargeable-weight]").inner_text().strip() == "4 kg"
     measured = Consignment.objects.get(code=first_order)
-    assert (measured.weight_g, measured.volumetric_weight_g, measured.chargeable_weight_g) == (
-        1250,
-        4000,
-        4000,
-    )
+    box = measured.parcels.get()
+    assert (box.weight_g, box.volumetric_weight_g, box.chargeable_weight_g) == (1250, 4000, 4000)
+    assert (measured.weight_g, measured.chargeable_weight_g) == (1250, 4000)
+    assert measured.destination == vn_staff.warehouse  # the depot serving the customer's province
     declare(staff, "Giày thể thao", "运动鞋", "3", "45.5")
     assert Consignment.objects.get(code=first_order).goods_unit_value_fen == 4550
     with staff.expect_popup() as label_popup:
@@ -204,7 +210,7 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     scan(staff, FIRST_CODE)
     staff.locator("[data-testid=scan-duplicate]").wait_for()
     assert staff.evaluate("window.__sameDocument") == "yes"
-    assert Consignment.objects.filter(parcel__tracking_code=FIRST_CODE).count() == 1
+    assert Consignment.objects.filter(parcels__tracking_code=FIRST_CODE).count() == 1
     assert Parcel.objects.get(tracking_code=FIRST_CODE).scan_count == 2
     shot(staff, "cn-scan-duplicate")
 
@@ -222,7 +228,7 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
         what=f"the worker to match {SECOND_CODE}",
     )
     assert order_link == 1
-    second = Consignment.objects.get(parcel__tracking_code=SECOND_CODE)
+    second = Consignment.objects.get(parcels__tracking_code=SECOND_CODE)
     assert second.customer_id == user.pk
     second_order = second.code
     # The worker made it, not this process: the matching task (match_codes) returned the new order's code.
