@@ -22,6 +22,7 @@ The rules:
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max
@@ -200,7 +201,7 @@ def parcel_scan(*, raw_code: str, warehouse, by) -> ScanResult:
     the two on PostgreSQL.
     """
     read = scan_read(raw_code)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and settings.SCAN_IN_DATABASE:
         from .scan_function import scan_in_database
 
         result = scan_in_database(read=read, warehouse=warehouse, by=by)
