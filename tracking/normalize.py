@@ -1,6 +1,7 @@
 """One set of rules for tracking numbers (mã vận đơn), used by the customer's forms, the spreadsheet import and
 the scan station alike, so that what a customer typed and what a scanner read compare equal when they are the
-same parcel.
+same parcel. What a handheld scanner sends is read by `tracking.scanner.read_scan` (also importable from
+here), which ends in the same checks; the couriers, their names and shapes are in `tracking.couriers`.
 
 What customers paste is messy; normalisation undoes it:
 
@@ -18,12 +19,21 @@ What customers paste is messy; normalisation undoes it:
 'JT1234567890123'
 >>> normalize_tracking_code("ZTO: 78123456789012")                     # a courier word that is not part of the code
 '78123456789012'
+>>> normalize_tracking_code("Thuận Phong - SF1234567800021")           # the Hán-Việt name Vietnamese customers use
+'SF1234567800021'
 >>> normalize_tracking_code("SF 1234567890123")                        # SF, JT, JD, YT, DPK are part of the code
 'SF1234567890123'
+>>> normalize_tracking_code("SF SF1234567890123")                      # … unless a whole SF code follows
+'SF1234567890123'
+>>> normalize_tracking_code("JDAWX021335190001-1-2")                   # JD's piece 1 of 2: the waybill
+'JDAWX021335190001'
+>>> normalize_tracking_code("78123456780001.0")                        # a spreadsheet's number
+'78123456780001'
 
 Then `clean_tracking_code` refuses what cannot be a tracking number, with a reason a customer understands
-(a Taobao order number, a number mangled by a spreadsheet, too short, too long, odd characters), and
-`recognise_courier` names the courier where the shape is unambiguous (never refusing an unknown shape):
+(a Taobao order number, a Cainiao LP number, a number mangled by a spreadsheet, text stuck to an SF number,
+too short, too long, odd characters), and `recognise_courier` names the courier where exactly one courier's
+shapes match (never refusing an unknown shape):
 
 >>> recognise_courier("SF1234567890123")
 'sf'
@@ -37,39 +47,77 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .couriers import (
+    CODE_WORD,
+    NAME,
+    NAME_GLUED,
+    SEPARATORS,
+    Courier,
+    ascii_fold,
+    courier_for_code_word,
+    possible_couriers,
+    prefix_courier,
+    recognise_courier,
+)
+
+__all__ = [
+    "MAX_LENGTH",
+    "MIN_LENGTH",
+    "Courier",
+    "clean_tracking_code",
+    "clean_with_pieces",
+    "normalize_tracking_code",
+    "possible_couriers",
+    "recognise_courier",
+    "split_pieces",
+]
 
 MIN_LENGTH = 8
 MAX_LENGTH = 25
+MAX_PIECES = 999
 
 # Invisible characters that survive NFKC: zero-width space/joiners, direction marks, word joiner, BOM.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 # Control characters a misconfigured scanner sends around the code (STX, ETX, GS, CR…).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_SEPARATORS = r"\s:：.,，;；、。#\-_/|'\"()（）\[\]【】"
+_SEPARATORS = SEPARATORS
+_LABELS = (
+    "Mã vận đơn", "Mã vận chuyển", "Mã VĐ", "MVĐ", "Số vận đơn", "运单号码", "运单号", "运单编号", "运单",
+    "快递单号", "快递号", "物流单号", "单号", "Tracking number", "Tracking No", "Tracking code", "Tracking",
+    "Waybill number", "Waybill No", "Waybill", "AWB",
+)  # fmt: skip
 _LABEL = re.compile(
-    r"^(?:MÃ\s*VẬN\s*ĐƠN|MÃ\s*VẬN\s*CHUYỂN|MVĐ|MVD|MÃ\s*VĐ|运单号码|运单号|运单|快递单号|快递号|物流单号|单号|"
-    r"TRACKING\s*(?:NO|NUMBER|CODE)?|WAYBILL\s*(?:NO|NUMBER)?|AWB)"
-    r"[" + _SEPARATORS + r"]*"
+    "(?:"
+    + "|".join(
+        sorted(
+            {
+                f"[{_SEPARATORS}]*".join(map(re.escape, ascii_fold(label).upper().split()))
+                for label in _LABELS
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?:(?<![A-Z])|(?![A-Z]))"
 )
-_CHINESE_COURIER = re.compile(
-    r"^(?:中通快递|中通快运|中通|圆通速递|圆通快递|圆通|申通快递|申通|韵达快递|韵达速递|韵达|顺丰速运|顺丰快递|顺丰|"
-    r"京东快递|京东物流|京东|极兔速递|极兔快递|极兔|中国邮政|邮政快递包裹|邮政快递|邮政|EMS快递|德邦快递|德邦物流|德邦|"
-    r"百世快递|百世|天天快递|优速快递|优速|丹鸟|菜鸟)"
-    r"[" + _SEPARATORS + r"]*"
-)
-# Latin courier words that are never the start of the code itself; SF, JT, JD, YT and DPK codes begin with
-# their courier's letters, so those words are kept.
-_LATIN_COURIER = re.compile(
-    r"^(?:ZTO|STO|YTO|YUNDA|EMS|DEPPON|BEST|J&T|J\s*&\s*T|JNT|CHINA\s*POST)(?:\s*EXPRESS)?"
-    r"(?:[" + _SEPARATORS + r"]+|(?=\d))"
-)
+_LEADING = re.compile(r"^[" + _SEPARATORS + r"]+")
 _TRAILING = re.compile(r"[" + _SEPARATORS + r"]+$")
 _NOISE = re.compile(r"[" + _SEPARATORS + r"]")
+_SPACE = re.compile(r"\s+")
 _CODE = re.compile(r"^[0-9A-Z]+$")
-_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?E[+-]?\d+$")
-_PINDUODUO_ORDER = re.compile(r"^\d{6}-\d{12,18}$")
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?E[+-]?\d+$", re.ASCII)
+_PINDUODUO_ORDER = re.compile(r"^\d{6}-\d{12,18}$", re.ASCII)
+# A spreadsheet cell read back as a float: "78123456780001.0" is the number; "…0001.5" is not a code at all.
+_WHOLE_DECIMAL = re.compile(r"(\d+)\.0+\Z", re.ASCII)
+_DECIMAL = re.compile(r"\d+\.\d+\Z", re.ASCII)
+# A piece suffix: the waybill, then "-<piece>-<pieces>", maybe a trailing "-" (JD prints
+# "JDVA01234567890-1-3-"); the waybill itself of 8+ characters without separators, so that a code typed in
+# groups ("7812-3456-7890", "7812-3456-789-012") stays a code. 4-digit numbers are read so that "-1-1000" is
+# refused (pieces go up to 999) rather than glued onto the code.
+_PIECES = re.compile(r"([0-9A-Z]{8,})-(\d{1,4})-(\d{1,4})-?\Z", re.ASCII)
+_CAINIAO = re.compile(r"LP\d{14,}\Z", re.ASCII)
 
 
 def _fold(raw: str) -> str:
@@ -78,25 +126,90 @@ def _fold(raw: str) -> str:
     return text.strip().upper()
 
 
-def _strip_prefixes(text: str) -> str:
-    for _round in range(4):  # "中通快递 运单号: 7812…" has two; stop when nothing more comes off
-        before = text
-        for pattern in (_LABEL, _CHINESE_COURIER, _LATIN_COURIER):
-            stripped = pattern.sub("", text, count=1).lstrip()
-            if stripped:  # never strip the whole thing
-                text = stripped
-        if text == before:
-            break
+def _compact(text: str) -> str:
+    return _TRAILING.sub("", _SPACE.sub("", text))
+
+
+def _core(text: str) -> str:
+    """What a rest of text would be as a code: no separators, no piece suffix (for look-ahead decisions)."""
+    compact = _compact(text)
+    match = _PIECES.match(compact)
+    return _NOISE.sub("", match.group(1) if match else compact)
+
+
+def _is_shaped(text: str) -> bool:
+    return bool(possible_couriers(_core(text)))
+
+
+def _strip_one(text: str) -> str:
+    """Take one label or courier name off the front of folded text; the same text when there is none.
+
+    A name or word followed by a separator always comes off (the code letters SF, JT, JD, YT, DPK only when a
+    whole code of their courier follows). Glued to what follows, it comes off only when the whole text is not
+    itself a code of a known shape ("JDCOM1234567890" is JD's), and a glued name only before a whole code.
+    """
+    folded = ascii_fold(text)
+    for pattern in (_LABEL, NAME):
+        match = pattern.match(folded)
+        if match:
+            rest = text[match.end() :]
+            if _LEADING.match(rest) or not _is_shaped(text):
+                return _LEADING.sub("", rest)
+    match = NAME_GLUED.match(folded)
+    if match and _is_shaped(text[match.end() :]) and not _is_shaped(text):
+        return text[match.end() :]
+    match = CODE_WORD.match(folded)
+    if match:  # "SF SF1234567890123": the word goes only when a whole code of its courier follows
+        rest = text[match.end() :]
+        separated = match.end() > len(match.group(1))
+        if courier_for_code_word(match.group(1)).pattern.match(_core(rest)) and (
+            separated or not _is_shaped(text)
+        ):
+            return rest
     return text
 
 
-def normalize_tracking_code(raw: str) -> str:
-    """Width-fold, upper-case, drop labels, courier names, spaces, invisible characters and separators.
+def _strip_prefixes(text: str) -> str:
+    for _round in range(6):  # "中通快递 运单号: 7812…" has two; stop when nothing more comes off
+        stripped = _strip_one(text)
+        if stripped == text or not stripped.strip():  # never strip the whole thing
+            break
+        text = stripped
+    return text
 
-    Idempotent: normalising a normalised code changes nothing. Removing separators can bring a courier word
-    to the front ("Z TO123…"), so the steps repeat until nothing changes; each only removes characters.
+
+def split_pieces(text: str) -> tuple[str, int, int] | None:
+    """``"JDAWX021335190001-1-2"`` → ``("JDAWX021335190001", 1, 2)``; None when there is no piece suffix.
+
+    The rule (JD and Deppon print one label per piece, the waybill followed by ``-<piece>-<pieces>``, JD with a
+    trailing ``-``): 8 or more letters and digits, ``-``, 1–4 digits, ``-``, 1–4 digits, optionally ``-``.
+    The numbers are returned as read; whether they make sense (1 ≤ piece ≤ pieces ≤ 999) is the caller's
+    check.
+    Expects folded text (upper-case, no spaces).
     """
-    text = _fold(raw)
+    match = _PIECES.match(text)
+    if not match:
+        return None
+    return match.group(1), int(match.group(2)), int(match.group(3))
+
+
+def _pieces_make_sense(piece: int, pieces: int) -> bool:
+    return 1 <= piece <= pieces <= MAX_PIECES
+
+
+def _prepare(text: str) -> str:
+    """A spreadsheet's ``.0`` and a sensible piece suffix off folded text; anything else left as it is."""
+    compact = _compact(text)
+    if match := _WHOLE_DECIMAL.match(compact):
+        return match.group(1)
+    split = split_pieces(compact)
+    if split and _pieces_make_sense(split[1], split[2]):
+        return split[0]
+    return text
+
+
+def _normalize_folded(text: str) -> str:
+    text = _prepare(_strip_prefixes(text))
     for _round in range(10):  # removing a space can also let NFKC compose what it split ("E ̈" → "Ë")
         step = _fold(_NOISE.sub("", _strip_prefixes(text)))
         if step == text:
@@ -105,66 +218,29 @@ def normalize_tracking_code(raw: str) -> str:
     return text
 
 
-class Courier(models.TextChoices):
-    SF = "sf", "SF Express (顺丰)"
-    JD = "jd", "JD Logistics (京东)"
-    JT = "jt", "J&T Express (极兔)"
-    YTO = "yto", "YTO Express (圆通)"
-    ZTO = "zto", "ZTO Express (中通)"
-    STO = "sto", "STO Express (申通)"
-    YUNDA = "yunda", "Yunda (韵达)"
-    EMS = "ems", "EMS / China Post (邮政)"
-    DEPPON = "deppon", "Deppon (德邦)"
+def normalize_tracking_code(raw: str) -> str:
+    """Width-fold, upper-case, drop labels, courier names, spaces, invisible characters and separators.
+
+    ``str → str``, never raises. Also takes a spreadsheet's ``.0`` off an integer (``"7812….0"``) and a
+    sensible piece suffix off a waybill (``"JDAWX021335190001-1-2"``; see `split_pieces`). Courier names are
+    those of `tracking.couriers.COURIERS` (English, pinyin, Chinese, Hán-Việt, with or without tone marks);
+    the letters that begin a courier's own codes (SF, JT, JD, YT, DPK) are taken off only when a whole code
+    of that courier follows, and nothing is taken off a whole code of a known shape.
+
+    Idempotent: normalising a normalised code changes nothing. Removing separators can bring a courier word
+    to the front ("Z TO123…"), so the steps repeat until nothing changes; each only removes characters.
+    """
+    return _normalize_folded(_fold(raw))
 
 
-# Shapes that name one courier only. Order matters: the first match wins.
-_COURIER_SHAPES: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"^SF\d{12,13}$"), Courier.SF),
-    (re.compile(r"^JD[A-Z]{0,2}\d{11,13}$"), Courier.JD),
-    (re.compile(r"^JT\d{13}$"), Courier.JT),
-    (re.compile(r"^YT\d{13,16}$"), Courier.YTO),
-    (re.compile(r"^DPK\d{12,13}$"), Courier.DEPPON),
-    (re.compile(r"^[A-Z]{2}\d{9}CN$"), Courier.EMS),  # UPU S10 international format
-    (re.compile(r"^(?:73|75|76|78|79)\d{10,12}$"), Courier.ZTO),
-    (re.compile(r"^(?:77|88|66|55)\d{10,11}$"), Courier.STO),
-    (re.compile(r"^(?:43|46|31|32)\d{11}$"), Courier.YUNDA),
-    (re.compile(r"^(?:10|11|98)\d{11}$"), Courier.EMS),
-]
+def _refuse(message, reason: str, /, **params):
+    raise ValidationError(message, code=reason, params=params or None)
 
 
-def recognise_courier(code: str) -> str | None:
-    """The courier whose codes have this shape, or None when the shape is unknown or ambiguous."""
-    for pattern, courier in _COURIER_SHAPES:
-        if pattern.match(code):
-            return str(courier)
-    return None
-
-
-def clean_tracking_code(raw: str) -> str:
-    """Normalise and check; raise ValidationError with a message a customer can act on."""
-    folded = _strip_prefixes(_fold(raw))
-    compact = re.sub(r"\s", "", folded)
-    if _SCIENTIFIC.match(compact):
-        raise ValidationError(
-            _(
-                "“%(raw)s” was changed by a spreadsheet into a rounded number, so its last digits are lost. "
-                "Format the column as Text in Excel and paste the codes again."
-            ),
-            code="scientific",
-            params={"raw": compact[:30]},
-        )
-    if _PINDUODUO_ORDER.match(_TRAILING.sub("", compact)):
-        raise ValidationError(
-            _(
-                "“%(raw)s” looks like a Pinduoduo order number, not a tracking number. Open the order, tap "
-                "“查看物流” (view logistics) and copy the tracking number shown there."
-            ),
-            code="order_number",
-            params={"raw": compact[:30]},
-        )
-    code = normalize_tracking_code(raw)
+def _check(code: str, raw: str) -> str:
+    """The checks every normalised code passes, typed or scanned; returns the code or raises."""
     if not code:
-        raise ValidationError(_("Enter a tracking number."), code="empty")
+        _refuse(_("Enter a tracking number."), "empty")
     if not _CODE.match(code):
         # The characters as typed where they can be found (codes are upper-cased): "è", not "È".
         others = list(
@@ -172,30 +248,140 @@ def clean_tracking_code(raw: str) -> str:
                 ch if ch in raw or ch.lower() not in raw else ch.lower() for ch in code if not _CODE.match(ch)
             )
         )
-        raise ValidationError(
+        _refuse(
             _("A tracking number has only Latin letters and digits; this one also has %(chars)s."),
-            code="characters",
-            params={"chars": ", ".join(f"“{ch}”" for ch in others[:5]) + (" …" if len(others) > 5 else "")},
+            "characters",
+            chars=", ".join(f"“{ch}”" for ch in others[:5]) + (" …" if len(others) > 5 else ""),
         )
     if code.isdigit() and len(code) >= 16:
-        raise ValidationError(
+        _refuse(
             _(
                 "“%(code)s” looks like a Taobao or 1688 order number (%(n)d digits), not a tracking number. "
                 "Open the order, tap “查看物流” (view logistics) and copy the tracking number (运单号) shown there."
             ),
-            code="order_number",
-            params={"code": code, "n": len(code)},
+            "order_number",
+            code=code,
+            n=len(code),
+        )
+    if _CAINIAO.match(code):
+        _refuse(
+            _(
+                "“%(code)s” is a Cainiao (菜鸟) logistics number, which Taobao and Tmall use inside their own "
+                "system; the warehouse cannot find a parcel by it. Open the order, tap “查看物流” (view "
+                "logistics) and copy the number shown after the courier's name (e.g. 中通快递 7812…)."
+            ),
+            "cainiao",
+            code=code,
         )
     if len(code) < MIN_LENGTH:
-        raise ValidationError(
+        _refuse(
             _("“%(code)s” is too short for a tracking number (at least %(min)d characters)."),
-            code="short",
-            params={"code": code, "min": MIN_LENGTH},
+            "short",
+            code=code,
+            min=MIN_LENGTH,
         )
     if len(code) > MAX_LENGTH:
-        raise ValidationError(
-            _("This is too long for a tracking number (at most %(max)d characters)."),
-            code="long",
-            params={"max": MAX_LENGTH},
+        _refuse(
+            _("This is too long for a tracking number (at most %(max)d characters)."), "long", max=MAX_LENGTH
+        )
+    info = prefix_courier(code)
+    if info is not None and not info.pattern.match(code) and not possible_couriers(code):
+        _refuse(
+            _(
+                "“%(code)s” begins with %(prefix)s as %(courier)s numbers do, but %(courier)s numbers are "
+                "%(shape)s. Check for text stuck to the end (a note pasted with the code) or a digit too many or "
+                "too few, and enter the number again."
+            ),
+            "shape",
+            code=code,
+            prefix=info.code_words[0],
+            courier=info.short_name,
+            shape=info.shape_text,
         )
     return code
+
+
+def _refuse_pieces(raw: str, piece: int, pieces: int):
+    _refuse(
+        _(
+            "“%(raw)s” ends in piece %(piece)d of %(pieces)d, which cannot be (a parcel is piece 1 to "
+            "%(max)d of its shipment, never more than the total). Enter the tracking number without the "
+            "numbers after it; at the scan station, scan the label again."
+        ),
+        "piece",
+        raw=raw[:40],
+        piece=piece,
+        pieces=pieces,
+        max=MAX_PIECES,
+    )
+
+
+def clean_with_pieces(raw: str) -> tuple[str, int | None, int | None]:
+    """`clean_tracking_code`, also returning the piece suffix: ``(code, piece, pieces)``, the two None when
+    the text has none. ``"JDAWX021335190001-2-2"`` → ``("JDAWX021335190001", 2, 2)``. Raises as
+    `clean_tracking_code` does, and with code ``piece`` when the suffix cannot be (piece 0, piece > pieces).
+    """
+    folded = _strip_prefixes(_fold(raw))
+    compact = _SPACE.sub("", folded)
+    trimmed = _TRAILING.sub("", compact)
+    if _SCIENTIFIC.match(compact):
+        _refuse(
+            _(
+                "“%(raw)s” was changed by a spreadsheet into a rounded number, so its last digits are lost. "
+                "Format the column as Text in Excel and paste the codes again."
+            ),
+            "scientific",
+            raw=compact[:30],
+        )
+    if _PINDUODUO_ORDER.match(trimmed):
+        _refuse(
+            _(
+                "“%(raw)s” looks like a Pinduoduo order number, not a tracking number. Open the order, tap "
+                "“查看物流” (view logistics) and copy the tracking number shown there."
+            ),
+            "order_number",
+            raw=compact[:30],
+        )
+    piece = pieces = None
+    if match := _WHOLE_DECIMAL.match(trimmed):
+        folded = match.group(1)
+    elif _DECIMAL.match(trimmed):
+        _refuse(
+            _(
+                "“%(raw)s” has a decimal point: a spreadsheet turned the tracking number into a number. Format "
+                "the column as Text in Excel and paste the codes again, or copy the number from the order."
+            ),
+            "decimal",
+            raw=trimmed[:30],
+        )
+    elif split := split_pieces(trimmed):
+        if not _pieces_make_sense(split[1], split[2]):
+            _refuse_pieces(trimmed, split[1], split[2])
+        folded, piece, pieces = split
+    return _check(_normalize_folded(folded), raw), piece, pieces
+
+
+def clean_tracking_code(raw: str) -> str:
+    """Normalise (`normalize_tracking_code`) and check; ``str → str``, or ValidationError with a message a
+    customer can act on. Codes of the error:
+
+    - ``empty``; ``characters`` (not Latin letters and digits); ``short`` / ``long`` (MIN_LENGTH, MAX_LENGTH);
+    - ``order_number``: 16+ digits (Taobao/1688 order numbers are 16–19 digits) or ``6 digits-12–18 digits``
+      (Pinduoduo's order number shape);
+    - ``cainiao``: ``LP`` + 14 or more digits, Cainiao's logistics-order number shown by Taobao/Tmall;
+    - ``scientific`` (``7.8123E+13``) and ``decimal`` (``78123456780001.5``): mangled by a spreadsheet; a
+      whole ``.0`` is taken off instead (``78123456780001.0`` → ``78123456780001``);
+    - ``shape``: begins with a courier's letters (SF, JT, JD, YT, DPK) but fits no shape of that courier (nor
+      of any other), e.g. ``SF9606000000479OK``: shapes in `tracking.couriers`;
+    - ``piece``: a piece suffix that cannot be (``…-3-2``, ``…-0-2``); a sensible one is dropped.
+    """
+    return clean_with_pieces(raw)[0]
+
+
+def __getattr__(name: str):
+    # read_scan lives in tracking.scanner, which imports this module; loaded on first use.
+    if name in ("ScanRead", "read_scan"):
+        from . import scanner
+
+        return getattr(scanner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
