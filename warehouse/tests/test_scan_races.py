@@ -7,33 +7,13 @@ from django.db import connection, connections
 
 from conftest import need
 from consignments.models import Consignment
+from core.testing import run_threads
 from tracking.models import TrackingNumber
 from tracking.services import tracking_register
 from warehouse.matching import ScanResult, codes_match, parcel_scan
 from warehouse.models import Parcel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_threads(count, target):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=10)
-            results.append(target(i))
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results, errors
 
 
 @pytest.fixture
@@ -43,7 +23,7 @@ def postgres():
 
 def test_fifty_stations_scanning_one_parcel_make_one_consignment(postgres, customer, cn_staff):
     tracking_register(customer=customer, raw_code="SF5555000011112")
-    results, errors = _run_threads(
+    results, errors = run_threads(
         50, lambda i: parcel_scan(raw_code="SF5555000011112", warehouse=cn_staff.warehouse, by=cn_staff)
     )
     assert errors == []
@@ -56,34 +36,12 @@ def test_fifty_stations_scanning_one_parcel_make_one_consignment(postgres, custo
 
 
 def test_fifty_scans_of_an_unregistered_parcel_keep_one_parcel(postgres, cn_staff):
-    results, errors = _run_threads(
+    results, errors = run_threads(
         50, lambda i: parcel_scan(raw_code="YT4444333322000", warehouse=cn_staff.warehouse, by=cn_staff)
     )
     assert errors == []
     assert {r.outcome for r in results} == {ScanResult.UNIDENTIFIED}
     assert Parcel.objects.count() == 1 and Consignment.objects.count() == 0
-
-
-def test_the_pieces_of_a_shipment_scanned_at_once_at_many_stations_make_one_order(
-    postgres, customer, cn_staff
-):
-    """Three boxes of one JD waybill, each scanned ten times at once: one order, one parcel per piece."""
-    code = "JDVA01234567890"
-    tracking_register(customer=customer, raw_code=code)
-    results, errors = _run_threads(
-        30,
-        lambda i: parcel_scan(raw_code=f"{code}-{i % 3 + 1}-3", warehouse=cn_staff.warehouse, by=cn_staff),
-    )
-    assert errors == []
-    outcomes = [r.outcome for r in results]
-    assert outcomes.count(ScanResult.MATCHED) == 1
-    assert outcomes.count(ScanResult.PIECE) == 2
-    assert outcomes.count(ScanResult.DUPLICATE) == 27
-    order = Consignment.objects.get()
-    assert order.customer == customer and order.tracking_code == code
-    assert sorted(order.parcels.values_list("piece_number", "scan_count")) == [(1, 10), (2, 10), (3, 10)]
-    assert {r.consignment.pk for r in results} == {order.pk}
-    assert TrackingNumber.objects.get(code=code).consignment == order
 
 
 @pytest.mark.parametrize("round_", range(8))
@@ -99,7 +57,7 @@ def test_registration_arriving_during_the_scan_ends_with_one_consignment(
             return parcel_scan(raw_code=code, warehouse=cn_staff.warehouse, by=cn_staff)
         return tracking_register(customer=customer, raw_code=code)
 
-    _results, errors = _run_threads(2, act)
+    _results, errors = run_threads(2, act)
     assert errors == []
     consignment = Consignment.objects.get()
     assert consignment.customer == customer
