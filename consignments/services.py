@@ -1,5 +1,5 @@
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -163,6 +163,10 @@ def declaration_prefill(consignment: Consignment) -> dict:
 def consignments_dispatch(*, consignments, by) -> tuple[list[Consignment], list[str]]:
     """Mark several orders as departed for Vietnam. Each succeeds or fails on its own."""
     done, errors = [], []
+    if not isinstance(consignments, QuerySet):
+        consignments = Consignment.objects.filter(pk__in=[c.pk for c in consignments]).order_by(
+            "created_at", "id"
+        )
     consignments = consignments.annotate(
         unweighed=Count("parcels", filter=Q(parcels__retired_at__isnull=True, parcels__weight_g__isnull=True))
     )
@@ -214,7 +218,12 @@ def consignment_set_destination(
     """
     if depot is None or depot.kind != type(depot).Kind.VIETNAM or not depot.is_active:
         raise DomainError(_("Choose one of our Vietnam depots."), code="depot")
-    locked = Consignment.objects.select_for_update().select_related("destination").get(pk=consignment.pk)
+    # of=self: the destination is nullable, and PostgreSQL locks no row on the outer join's nullable side.
+    locked = (
+        Consignment.objects.select_for_update(of=("self",))
+        .select_related("destination")
+        .get(pk=consignment.pk)
+    )
     allowed = TRANSFERABLE if transfer else DESTINATION_CHANGEABLE
     if locked.status not in allowed:
         raise DomainError(

@@ -66,7 +66,7 @@ class Notification(models.Model):
         code = self.consignment.code if self.consignment_id else ""
         if self.kind == NotificationKind.ARRIVED_CHINA:
             return gettext("Your parcel %(tracking)s arrived at the China warehouse: order %(code)s.") % {
-                "tracking": self.consignment.parcel.tracking_code if self.consignment_id else "",
+                "tracking": self.consignment.tracking_code if self.consignment_id else "",
                 "code": code,
             }
         if self.kind == NotificationKind.TRACKING_STALE and self.tracking_id:

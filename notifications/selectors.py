@@ -2,7 +2,7 @@ from .models import Notification
 
 
 def notifications_for(*, user):
-    return Notification.objects.filter(user=user).select_related("consignment__parcel", "tracking")
+    return Notification.objects.filter(user=user).select_related("consignment", "tracking")
 
 
 def unread_count(*, user) -> int:

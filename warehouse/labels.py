@@ -33,7 +33,7 @@ _PARCEL_CODE = re.compile(r"^(KG\d{8,})(?:-(\d{1,3}))?$")
 def split_parcel_code(text: str) -> tuple[str, int] | None:
     """A parcel label's code → (order code, piece): "KG00001234-2" → ("KG00001234", 2), "KG00001234" →
     ("KG00001234", 1); None when the text is not one."""
-    match = _PARCEL_CODE.match(unicodedata.normalize("NFKC", text or "").strip().upper())
+    match = _PARCEL_CODE.match(re.sub(r"\s", "", unicodedata.normalize("NFKC", text or "")).upper())
     if match is None:
         return None
     return match[1], int(match[2] or 1)

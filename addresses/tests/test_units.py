@@ -284,7 +284,8 @@ def test_address_save_refuses_a_ward_of_another_province(new_customer):
 
 @pytest.mark.django_db
 def test_address_save_still_takes_an_old_style_address(new_customer):
-    """Demo data and scripts may still give names only: kept as given, without codes."""
+    """Demo data and scripts may still give names only: kept as given, with the province code their name
+    gives (for the destination depot) and no ward code: still an old-style address."""
     address = address_save(
         customer=new_customer,
         recipient_name="A",
@@ -294,6 +295,6 @@ def test_address_save_still_takes_an_old_style_address(new_customer):
         district="Cầu Giấy",
         ward="Dịch Vọng",
     )
-    assert (address.province_code, address.ward_code, address.district) == ("", "", "Cầu Giấy")
+    assert (address.province_code, address.ward_code, address.district) == ("01", "", "Cầu Giấy")
     assert not address.uses_new_units
     assert province_code_for(address) == "01"

@@ -16,27 +16,15 @@ import csv
 import io
 from collections import Counter
 from itertools import islice
-from pathlib import PurePath
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from .common import SEPARATORS, ImportFileError
+from .common import ImportFileError
 from .decoding import decode
 from .headers import find_layout, named_columns
 
 CANDIDATES = (",", ";", "\t")
-
-
-def stored_csv_name(stem: str, separator: str = "") -> str:
-    """The name an upload is stored under: its separator, if the customer chose one, before .csv."""
-    return f"{stem}.{separator}.csv" if separator in SEPARATORS else f"{stem}.csv"
-
-
-def separator_of(name: str) -> str:
-    """The separator the customer chose for a stored upload ("" if none): the character itself."""
-    choice = PurePath(name).stem.rpartition(".")[2]
-    return SEPARATORS.get(choice, "")
 
 
 def open_csv(fileobj, separator: str = ""):

@@ -26,7 +26,6 @@ from ..models import TrackingImport
 from ..services import LineVerdict, Verdict, tracking_register_many
 from ..tasks import run_import
 from .common import CHUNK_ROWS, FILE_ERRORS, MAX_ROWS, ImportFileError
-from .delimited import separator_of
 from .export import SheetWriter, safe_cell_text
 from .headers import find_layout
 from .number_formats import WithDecimals
@@ -127,7 +126,7 @@ class _Importer:
         with ExitStack() as stack:
             fileobj = stack.enter_context(self.imp.file.open("rb"))
             try:
-                source = open_rows(fileobj, extension, separator_of(self.imp.file.name))
+                source = open_rows(fileobj, extension, self.imp.csv_separator)
             except FILE_ERRORS as exc:
                 raise unreadable(extension) from exc
             stack.callback(source.close)

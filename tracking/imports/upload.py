@@ -16,7 +16,6 @@ from ..services import _require_address
 from ..tasks import run_import
 from .common import EXTENSIONS, MAX_UNPACKED_XML_BYTES, MAX_UPLOAD_BYTES, SEPARATORS
 from .decoding import UTF16_BOMS
-from .delimited import stored_csv_name
 
 _SEPARATOR_NAMES = {character: name for name, character in SEPARATORS.items()}
 ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
@@ -35,8 +34,8 @@ def import_start(*, customer, uploaded_file, separator: str = "") -> TrackingImp
         raise DomainError(
             _("The file is empty. Choose a spreadsheet with your tracking numbers."), code="empty"
         )
-    separator = _SEPARATOR_NAMES.get(separator, separator)  # the character itself will do too
-    if separator and separator not in SEPARATORS:
+    separator = SEPARATORS.get(separator, separator)  # a name from the form, or the character itself
+    if separator and separator not in _SEPARATOR_NAMES:
         raise DomainError(_("Choose the separator from the list."), code="separator")
     name = PurePath((uploaded_file.name or "").replace("\\", "/")).name
     extension = PurePath(name).suffix.lower()
@@ -68,11 +67,10 @@ def import_start(*, customer, uploaded_file, separator: str = "") -> TrackingImp
         stored = f"{uuid.uuid4().hex}{extension}"
     else:
         _check_csv(head)
-        stored = stored_csv_name(uuid.uuid4().hex, separator)
+        stored = f"{uuid.uuid4().hex}{extension}"
 
-    imp = TrackingImport(customer=customer, original_name=name[:255])
-    # A name of our own in storage: the customer's may be long, odd, or say more than it should. A CSV's name
-    # also keeps the separator the customer chose, for the task (and a queued-again task) to read it with.
+    imp = TrackingImport(customer=customer, original_name=name[:255], csv_separator=separator)
+    # A name of our own in storage: the customer's may be long, odd, or say more than it should.
     imp.file.save(stored, uploaded_file, save=False)
     imp.save()
     transaction.on_commit(lambda: publish(run_import, imp.pk))

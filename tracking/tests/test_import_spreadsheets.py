@@ -562,7 +562,7 @@ def test_the_chosen_separator_survives_a_queued_again_task(customer):
         customer=customer, uploaded_file=csv_upload("SF9606000000479;áo, M\nJT1\n"), separator="semicolon"
     )
     assert imp.file.name.endswith(".csv")
-    assert imports.delimited.separator_of(imp.file.name) == ";"
+    assert imp.csv_separator == ";"
     imports.imports_sweep(now=imp.created_at + imports.REQUEUE_AFTER * 2)  # runs it (Celery is eager here)
     imp.refresh_from_db()
     assert imp.status == TrackingImport.Status.DONE
