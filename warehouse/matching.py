@@ -113,7 +113,7 @@ def _counts(*, code: str, order: Consignment | None) -> tuple[int, int | None]:
     return totals["arrived"], totals["expected"]
 
 
-def _order_create(*, code: str, parcels: list[Parcel], registration, customer, by, now) -> Consignment:
+def _order_create(*, code: str, parcels: list[Parcel], registration, customer, by) -> Consignment:
     """A new order for these parcels of one waybill (the caller holds its lock)."""
     first = min(parcels, key=lambda p: p.pk)
     order = Consignment.objects.create(
@@ -176,7 +176,6 @@ def _match_waybill(*, code: str, by, now) -> tuple[str, Consignment | None]:
         registration=registration,
         customer=registration.customer,
         by=by,
-        now=now,
     )
     return ScanResult.MATCHED, order
 
@@ -330,7 +329,7 @@ def parcel_assign(*, parcel: Parcel, customer, by, reason: str) -> Consignment:
             .first()
         )
         order = _order_create(
-            code=code, parcels=waiting, registration=registration, customer=customer, by=by, now=now
+            code=code, parcels=waiting, registration=registration, customer=customer, by=by
         )
     consignment_event_add(
         order,

@@ -7,6 +7,7 @@ Runs on SQLite (the ORM path) and, with DATABASE_URL, on PostgreSQL (the scan fu
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from consignments.models import Consignment, ConsignmentStatus
 from consignments.services import consignment_declare, consignments_dispatch
@@ -76,6 +77,7 @@ def test_pieces_waiting_unidentified_join_one_order_when_the_code_is_registered(
     assert (third.outcome, third.consignment.pk, third.arrived, third.expected) == (P, orders[0].pk, 3, 3)
 
 
+@translation.override("en")
 def test_each_parcel_is_weighed_and_the_minimum_applies_to_each(customer, cn_staff, settings):
     settings.MIN_BILLABLE_WEIGHT_G = 500
     TrackingNumberFactory(customer=customer, code=JD)
