@@ -316,7 +316,10 @@ def parcel_assign(*, parcel: Parcel, customer, by, reason: str) -> Consignment:
     if order is not None:
         if order.customer_id != customer.pk:
             raise DomainError(
-                _("The other parcels of %(tracking)s are order %(code)s of %(customer)s: this one joins it.")
+                _(
+                    "The other parcels of %(tracking)s are already order %(code)s of %(customer)s: this parcel "
+                    "can only join that order, for that customer."
+                )
                 % {"tracking": code, "code": order.code, "customer": order.customer.customer_code},
                 code="other_owner",
             )
@@ -328,9 +331,7 @@ def parcel_assign(*, parcel: Parcel, customer, by, reason: str) -> Consignment:
             .order_by("-created_at")
             .first()
         )
-        order = _order_create(
-            code=code, parcels=waiting, registration=registration, customer=customer, by=by
-        )
+        order = _order_create(code=code, parcels=waiting, registration=registration, customer=customer, by=by)
     consignment_event_add(
         order,
         kind=EventKind.OWNER,
