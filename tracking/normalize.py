@@ -74,9 +74,10 @@ __all__ = [
     "split_pieces",
 ]
 
+from .pieces import MAX_PIECES, PIECE_ONLY, PIECES, PIECES_SLASH, pieces_make_sense, split_pieces
+
 MIN_LENGTH = 8
 MAX_LENGTH = 25
-MAX_PIECES = 999
 
 # Invisible characters that survive NFKC: zero-width space/joiners, direction marks, word joiner, BOM.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -112,11 +113,6 @@ _PINDUODUO_ORDER = re.compile(r"^\d{6}-\d{12,18}$", re.ASCII)
 # A spreadsheet cell read back as a float: "78123456780001.0" is the number; "…0001.5" is not a code at all.
 _WHOLE_DECIMAL = re.compile(r"(\d+)\.0+\Z", re.ASCII)
 _DECIMAL = re.compile(r"\d+\.\d+\Z", re.ASCII)
-# A piece suffix: the waybill, then "-<piece>-<pieces>", maybe a trailing "-" (JD prints
-# "JDVA01234567890-1-3-"); the waybill itself of 8+ characters without separators, so that a code typed in
-# groups ("7812-3456-7890", "7812-3456-789-012") stays a code. 4-digit numbers are read so that "-1-1000" is
-# refused (pieces go up to 999) rather than glued onto the code.
-_PIECES = re.compile(r"([0-9A-Z]{8,})-(\d{1,4})-(\d{1,4})-?\Z", re.ASCII)
 _CAINIAO = re.compile(r"LP\d{14,}\Z", re.ASCII)
 
 
@@ -133,7 +129,7 @@ def _compact(text: str) -> str:
 def _core(text: str) -> str:
     """What a rest of text would be as a code: no separators, no piece suffix (for look-ahead decisions)."""
     compact = _compact(text)
-    match = _PIECES.match(compact)
+    match = PIECES.match(compact)
     return _NOISE.sub("", match.group(1) if match else compact)
 
 
@@ -178,32 +174,13 @@ def _strip_prefixes(text: str) -> str:
     return text
 
 
-def split_pieces(text: str) -> tuple[str, int, int] | None:
-    """``"JDAWX021335190001-1-2"`` → ``("JDAWX021335190001", 1, 2)``; None when there is no piece suffix.
-
-    The rule (JD and Deppon print one label per piece, the waybill followed by ``-<piece>-<pieces>``, JD with a
-    trailing ``-``): 8 or more letters and digits, ``-``, 1–4 digits, ``-``, 1–4 digits, optionally ``-``.
-    The numbers are returned as read; whether they make sense (1 ≤ piece ≤ pieces ≤ 999) is the caller's
-    check.
-    Expects folded text (upper-case, no spaces).
-    """
-    match = _PIECES.match(text)
-    if not match:
-        return None
-    return match.group(1), int(match.group(2)), int(match.group(3))
-
-
-def _pieces_make_sense(piece: int, pieces: int) -> bool:
-    return 1 <= piece <= pieces <= MAX_PIECES
-
-
 def _prepare(text: str) -> str:
     """A spreadsheet's ``.0`` and a sensible piece suffix off folded text; anything else left as it is."""
     compact = _compact(text)
     if match := _WHOLE_DECIMAL.match(compact):
         return match.group(1)
     split = split_pieces(compact)
-    if split and _pieces_make_sense(split[1], split[2]):
+    if split and pieces_make_sense(split[1], split[2]):
         return split[0]
     return text
 
@@ -316,6 +293,16 @@ def _refuse_pieces(raw: str, piece: int, pieces: int):
     )
 
 
+def _piece_or_group(base: str, number: str) -> str | None:
+    """For "<base>-<number>": "piece" when base is a known courier's waybill (and the number no zero-padded
+    group), None when base and number together are one (digits typed in groups), "ask" otherwise."""
+    if number[0] != "0" and possible_couriers(_normalize_folded(base)):
+        return "piece"
+    if possible_couriers(_normalize_folded(base + number)):
+        return None
+    return "ask"
+
+
 def clean_with_pieces(raw: str) -> tuple[str, int | None, int | None]:
     """`clean_tracking_code`, also returning the piece suffix: ``(code, piece, pieces)``, the two None when
     the text has none. ``"JDAWX021335190001-2-2"`` → ``("JDAWX021335190001", 2, 2)``. Raises as
@@ -343,7 +330,11 @@ def clean_with_pieces(raw: str) -> tuple[str, int | None, int | None]:
             raw=compact[:30],
         )
     piece = pieces = None
-    if match := _WHOLE_DECIMAL.match(trimmed):
+    if slashed := PIECES_SLASH.match(folded):
+        folded, piece, pieces = slashed.group(1), int(slashed.group(2)), int(slashed.group(3))
+        if not pieces_make_sense(piece, pieces):
+            _refuse_pieces(trimmed, piece, pieces)
+    elif match := _WHOLE_DECIMAL.match(trimmed):
         folded = match.group(1)
     elif _DECIMAL.match(trimmed):
         _refuse(
@@ -355,9 +346,24 @@ def clean_with_pieces(raw: str) -> tuple[str, int | None, int | None]:
             raw=trimmed[:30],
         )
     elif split := split_pieces(trimmed):
-        if not _pieces_make_sense(split[1], split[2]):
+        if not pieces_make_sense(split[1], split[2]):
             _refuse_pieces(trimmed, split[1], split[2])
         folded, piece, pieces = split
+    elif (single := PIECE_ONLY.match(trimmed)) and (reading := _piece_or_group(*single.groups())):
+        # "JDAWX021335190001-2": never the digits glued on by a guess. A known courier's waybill before the
+        # dash: that piece (count unknown); digits typed in groups ("7812 3456 789-012") that make a known
+        # waybill together: the waybill; neither: ask.
+        if reading == "ask":
+            _refuse(
+                _(
+                    "“%(raw)s” ends in “-%(n)s”: is it a piece number? Enter the tracking number without it, "
+                    "as it is printed under the barcode."
+                ),
+                "piece_suffix",
+                raw=trimmed[:40],
+                n=single.group(2),
+            )
+        folded, piece = single.group(1), int(single.group(2))
     return _check(_normalize_folded(folded), raw), piece, pieces
 
 

@@ -147,6 +147,10 @@ def _scan_refusal(kind: str):
         "link": _("This QR code is a link, not the waybill; scan the barcode under 运单号."),
         "qr": _("This QR code holds label data but not the waybill; scan the barcode under 运单号."),
         "empty": _("Nothing was read. Scan the barcode under 运单号 again."),
+        "product": _(
+            "That is a product barcode (EAN/UPC) on the goods or the box, not the waybill. Scan the barcode "
+            "under 运单号."
+        ),
     }
     return ValidationError(messages[kind], code=kind)
 
@@ -294,6 +298,8 @@ def read_scan(raw: str) -> ScanRead:
     text = (raw or "").strip(_EDGES)
     source = "barcode"
     if text[:1] == "]" and _AIM.match(text):
+        if text[1] == "E":  # the scanner says EAN/UPC: a product's barcode, never a courier's waybill
+            raise _scan_refusal("product")
         source = _SYMBOLOGIES.get(text[1], "barcode")
         text = text[3:].strip(_EDGES)
     if _PLAIN.match(text) and (
