@@ -307,6 +307,15 @@ def finished_recently(*, code, cast, scan):
     scan(cast.cn_staff)
 
 
+def pieces_at_two_warehouses(*, code, cast, scan):
+    """Two pieces wait unidentified at the first warehouse; registered; the third is scanned at another:
+    the order is where its first parcel is."""
+    scan(cast.cn_staff, 1, 3)
+    scan(cast.cn_staff, 2, 3)
+    TrackingNumberFactory(customer=cast.customer, code=code)
+    scan(cast.second_staff, 3, 3)
+
+
 M, P, D, U, C = (
     ScanResult.MATCHED,
     ScanResult.PIECE,
@@ -330,6 +339,7 @@ EXPECTED_OUTCOMES = {
     plain_then_piece_two: [M, P, D],
     reused_number: [M, M, D],
     finished_recently: [M, D],
+    pieces_at_two_warehouses: [U, U, M],
 }
 SCENARIOS = [pytest.param(scenario, id=scenario.__name__) for scenario in EXPECTED_OUTCOMES]
 
