@@ -1,5 +1,5 @@
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -160,15 +160,23 @@ def declaration_prefill(consignment: Consignment) -> dict:
     }
 
 
-def consignments_dispatch(*, consignments, by) -> tuple[list[Consignment], list[str]]:
-    """Mark several orders as departed for Vietnam. Each succeeds or fails on its own."""
+def consignments_dispatch(
+    *, consignments, by, incomplete_ok: bool = False
+) -> tuple[list[Consignment], list[str]]:
+    """Mark several orders as departed for Vietnam. Each succeeds or fails on its own (a message each).
+
+    An order needs every parcel weighed and its declaration; one whose labels announce more parcels than
+    have arrived (1 / 2) waits for the others unless `incomplete_ok` (staff chose to send it as it is)."""
     done, errors = [], []
     if not isinstance(consignments, QuerySet):
         consignments = Consignment.objects.filter(pk__in=[c.pk for c in consignments]).order_by(
             "created_at", "id"
         )
+    current = Q(parcels__retired_at__isnull=True)
     consignments = consignments.annotate(
-        unweighed=Count("parcels", filter=Q(parcels__retired_at__isnull=True, parcels__weight_g__isnull=True))
+        unweighed=Count("parcels", filter=current & Q(parcels__weight_g__isnull=True)),
+        here=Count("parcels", filter=current),
+        announced=Max("parcels__piece_count", filter=current),
     )
     for consignment in consignments:
         if consignment.weight_g is None or consignment.unweighed:
@@ -176,6 +184,15 @@ def consignments_dispatch(*, consignments, by) -> tuple[list[Consignment], list[
             continue
         if not consignment.is_declared:
             errors.append(_("Order %(code)s has no customs declaration yet.") % {"code": consignment.code})
+            continue
+        if not incomplete_ok and consignment.announced and consignment.here < consignment.announced:
+            errors.append(
+                _(
+                    "Order %(code)s has %(here)d of its %(announced)d parcels here: wait for the others, or "
+                    "tick “send incomplete orders too”."
+                )
+                % {"code": consignment.code, "here": consignment.here, "announced": consignment.announced}
+            )
             continue
         try:
             done.append(

@@ -160,3 +160,35 @@ def test_the_station_card_shows_every_parcel(client_of, customer, cn_staff, engl
     card = client.get(reverse("warehouse:card", args=[order.pk])).content.decode()
     assert card.count('data-testid="weight-input"') == 2
     assert card.count('data-testid="print-label"') == 2
+
+
+@translation.override("en")
+def test_an_order_waits_for_its_announced_pieces_unless_staff_send_it_as_it_is(customer, cn_staff):
+    TrackingNumberFactory(customer=customer, code=JD)
+    result = parcel_scan(raw_code=f"{JD}-1-2", warehouse=cn_staff.warehouse, by=cn_staff)
+    parcel_measure(parcel=result.parcel, weight_g=1000, by=cn_staff)
+    order = Consignment.objects.get()
+    consignment_declare(
+        consignment=order, goods_vi="Áo", goods_zh="", quantity=1, unit_value_fen=100, by=cn_staff
+    )
+    done, errors = consignments_dispatch(consignments=Consignment.objects.all(), by=cn_staff)
+    assert done == [] and "has 1 of its 2 parcels here" in errors[0]
+    done, errors = consignments_dispatch(
+        consignments=Consignment.objects.all(), by=cn_staff, incomplete_ok=True
+    )
+    assert errors == [] and done[0].status == ConsignmentStatus.IN_TRANSIT
+
+
+def test_a_box_arriving_after_its_order_left_is_flagged_at_the_station(
+    client_of, customer, cn_staff, english
+):
+    VietnamDepotFactory()
+    TrackingNumberFactory(customer=customer, code=JD)
+    parcel_scan(raw_code=f"{JD}-1-2", warehouse=cn_staff.warehouse, by=cn_staff)
+    Consignment.objects.update(status=ConsignmentStatus.IN_TRANSIT)
+    response = client_of(cn_staff).post(
+        reverse("warehouse:scan"), {"code": f"{JD}-2-2"}, HTTP_HX_REQUEST="true"
+    )
+    text = response.content.decode()
+    assert 'data-outcome="piece"' in text and 'data-testid="scan-late-piece"' in text
+    assert "already left the China warehouse" in text

@@ -351,7 +351,9 @@ def dispatch(request, station):
     if request.method == "POST":
         ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
         chosen = consignments_at_china_warehouse(warehouse=station).filter(pk__in=ids)
-        done, errors = consignments_dispatch(consignments=chosen, by=request.user)
+        done, errors = consignments_dispatch(
+            consignments=chosen, by=request.user, incomplete_ok=request.POST.get("incomplete") == "1"
+        )
         if done:
             messages.success(
                 request,
