@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import Consignment, ConsignmentEvent
 
@@ -41,5 +44,16 @@ class ConsignmentAdmin(admin.ModelAdmin):
         "created_at",
         "finished_at",
         "retired_at",
+        "transfer",
     )
+
+    @admin.display(description=_("destination depot"))
+    def transfer(self, obj):
+        """Operations change the depot on their page, with a reason and a history row, not here."""
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("warehouse:transfer_form", args=[obj.pk]), _("Transfer")
+        )
+
     inlines = [EventInline]

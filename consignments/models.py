@@ -27,7 +27,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CANCELLED: frozenset(),
 }
 # A finished order's tracking number may come back on a new shipment (couriers recycle waybill numbers):
-# see consignments.matching and settings.TRACKING_REUSE_AFTER_DAYS.
+# see warehouse.matching and settings.TRACKING_REUSE_AFTER_DAYS.
 FINISHED = frozenset({S.DELIVERED, S.CANCELLED, S.LOST})
 
 

@@ -65,3 +65,16 @@ def consignments_awaiting_at(*, warehouse):
         .select_related("customer", "destination")
         .order_by("-updated_at", "-id")
     )
+
+
+def destination_depots():
+    """The depots an order can go to: active Vietnam depots (warehouse.Warehouse, reached through the order's
+    field, so that this app does not import the warehouse app)."""
+    model = Consignment._meta.get_field("destination").related_model
+    return model.objects.filter(kind=model.Kind.VIETNAM, is_active=True).order_by("code")
+
+
+def destination_depot(value):
+    """The depot a form posted (its id as text), or None for anything else (not a number, not a depot)."""
+    value = (value or "").strip()
+    return destination_depots().filter(pk=int(value)).first() if value.isascii() and value.isdigit() else None

@@ -203,9 +203,17 @@ def consignments_dispatch(
     return done, errors
 
 
+@transaction.atomic
 def consignment_mark_ready(*, consignment: Consignment, by, warehouse) -> Consignment:
     """The Vietnam depot has it: Chờ giao. The customer is notified. Only the order's destination depot
     receives it (operations transfer an order to another depot: consignment_set_destination)."""
+    # The row lock orders this after a transfer in flight (which locks it too): the destination read is current.
+    locked = (
+        Consignment.objects.select_for_update(of=("self",))
+        .select_related("destination")
+        .get(pk=consignment.pk)
+    )
+    consignment.destination = locked.destination
     if consignment.destination_id is not None and consignment.destination_id != warehouse.pk:
         raise DomainError(
             _("%(code)s goes to %(depot)s, not to this depot. Operations can transfer it here.")
@@ -218,9 +226,9 @@ def consignment_mark_ready(*, consignment: Consignment, by, warehouse) -> Consig
 
 
 DESTINATION_CHANGEABLE = frozenset({ConsignmentStatus.CN_RECEIVED})  # until it is bagged and leaves China
-TRANSFERABLE = frozenset(
-    {ConsignmentStatus.CN_RECEIVED, ConsignmentStatus.IN_TRANSIT, ConsignmentStatus.AWAITING_DELIVERY}
-)
+# Operations redirect an order until it reaches a depot; one already there moves between depots as a parcel
+# handed over (not built yet), not by changing where it was going.
+TRANSFERABLE = frozenset({ConsignmentStatus.CN_RECEIVED, ConsignmentStatus.IN_TRANSIT})
 
 
 @transaction.atomic

@@ -8,15 +8,14 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import customer_required
 from core.errors import DomainError
 
-from .models import Consignment, ConsignmentStatus
-from .selectors import consignment_for_customer, consignment_timeline, consignments_for_customer
+from .selectors import (
+    consignment_for_customer,
+    consignment_timeline,
+    consignments_for_customer,
+    destination_depot,
+    destination_depots,
+)
 from .services import DESTINATION_CHANGEABLE, consignment_set_destination
-
-
-def _depots():
-    """Active Vietnam depots (warehouse.Warehouse, reached through the order's field: no import upward)."""
-    model = Consignment._meta.get_field("destination").related_model
-    return model.objects.filter(kind=model.Kind.VIETNAM, is_active=True).order_by("code")
 
 
 @customer_required
@@ -39,8 +38,7 @@ def consignment_detail(request, code):
             "unweighed": sum(1 for parcel in consignment.current_parcels if parcel.weight_g is None),
             "events": consignment_timeline(consignment=consignment),
             "destination_form": changeable,
-            "depots": _depots() if changeable else (),
-            "ConsignmentStatus": ConsignmentStatus,
+            "depots": destination_depots() if changeable else (),
         },
     )
 
@@ -52,7 +50,7 @@ def consignment_destination(request, code):
     consignment = consignment_for_customer(customer=request.user, code=code)
     if consignment is None:
         raise Http404
-    depot = _depots().filter(pk=request.POST.get("depot") or 0).first()
+    depot = destination_depot(request.POST.get("depot"))
     try:
         consignment_set_destination(consignment=consignment, depot=depot, by=request.user)
     except DomainError as exc:

@@ -36,7 +36,7 @@ class Parcel(models.Model):
 
     A parcel belongs to one consignment order; an order has one or more parcels (all of one waybill). A
     parcel with no order yet is unidentified (hàng không xác định): it waits until its owner registers the
-    code, and matching (consignments.matching) creates the order then. Weight and size are per parcel:
+    code, and matching (warehouse.matching) creates the order then. Weight and size are per parcel:
     each box is weighed, and the minimum billable weight applies to each box.
     """
 
@@ -74,7 +74,7 @@ class Parcel(models.Model):
     volumetric_divisor = models.PositiveIntegerField(_("volumetric divisor"), null=True, blank=True)
     volumetric_weight_g = models.PositiveIntegerField(_("volumetric weight (g)"), null=True, blank=True)
     chargeable_weight_g = models.PositiveIntegerField(_("chargeable weight (g)"), null=True, blank=True)
-    # Set when the waybill number came back on a new shipment (see consignments.matching): history only.
+    # Set when the waybill number came back on a new shipment (see warehouse.matching): history only.
     retired_at = models.DateTimeField(_("number reused at"), null=True, blank=True)
 
     class Meta:

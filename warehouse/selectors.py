@@ -1,5 +1,10 @@
-from accounts.models import Role
+from django.core.exceptions import ValidationError
 
+from accounts.models import Role
+from consignments.models import Consignment
+from tracking.scanner import read_scan
+
+from .labels import split_parcel_code
 from .models import DepotProvince, ParcelPhoto, Warehouse
 
 
@@ -62,3 +67,21 @@ def destination_for(customer_id: int) -> int | None:
         if depot is not None:
             return depot
     return vietnam_depots().order_by("code").values_list("pk", flat=True).first()
+
+
+def order_for_scan(raw: str) -> Consignment | None:
+    """The order a scanned or typed label names, whatever its status (the depot; operations' search): a parcel label's code (KG00001234, or
+    KG00001234-2 for a second piece), else the supplier's waybill as a scanner reads it (its current order,
+    else the latest). Each look-up uses its own index."""
+    orders = Consignment.objects.select_related("customer", "current_warehouse", "destination")
+    parcel = split_parcel_code(raw)
+    if parcel is not None:
+        return orders.filter(code=parcel[0]).first()
+    try:
+        code = read_scan(raw).code
+    except ValidationError:
+        return None
+    return (
+        orders.filter(tracking_code=code, retired_at__isnull=True).first()
+        or orders.filter(tracking_code=code).order_by("-id").first()
+    )

@@ -91,10 +91,6 @@ def _totals_refresh(order: Consignment) -> None:
     )
 
 
-def unweighed_parcels(consignment: Consignment) -> int:
-    return consignment.parcels.filter(retired_at__isnull=True, weight_g__isnull=True).count()
-
-
 # --- Identifying a parcel by its label -----------------------------------------------------------------------
 
 _LABEL_TOKENS = re.compile(r"[0-9A-Za-z]+")

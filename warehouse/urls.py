@@ -18,6 +18,7 @@ urlpatterns = [
     path("vn/", views.depot, name="depot"),
     path("ops/conflicts/", views.conflicts, name="conflicts"),
     path("ops/unidentified/", views.unidentified, name="unidentified"),
+    path("ops/consignments/find/", views.consignment_find, name="consignment_find"),
     path("ops/consignments/<int:pk>/transfer/", views.consignment_transfer_form, name="transfer_form"),
     path("ops/consignments/<int:pk>/transfer/do/", views.consignment_transfer, name="transfer"),
 ]

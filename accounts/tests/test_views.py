@@ -395,6 +395,7 @@ URLS_WITH_VIEW_TESTS = {
     "warehouse:unidentified",
     "warehouse:transfer_form",  # below, and warehouse/tests/test_views.py
     "warehouse:transfer",
+    "warehouse:consignment_find",  # warehouse/tests/test_destination.py
     "photo",
     "photo_small",
 }

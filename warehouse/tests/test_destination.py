@@ -171,3 +171,38 @@ def test_the_destination_is_shown_to_the_customer_and_the_station(
     assert "Kho phân phối TP.HCM" in card
     listing = client_of(customer).get(reverse("consignments:list")).content.decode()
     assert "Kho phân phối TP.HCM" in listing
+
+
+def test_an_order_already_at_a_depot_is_not_transferred(customer, ops, depots):
+    order = ConsignmentFactory(
+        customer=customer, destination=depots["HN"], status=ConsignmentStatus.AWAITING_DELIVERY
+    )
+    with pytest.raises(DomainError) as refused:
+        consignment_set_destination(consignment=order, depot=depots["SG"], by=ops, transfer=True, note="x")
+    assert refused.value.code == "locked"
+    assert Consignment.objects.get(pk=order.pk).destination == depots["HN"]
+
+
+@pytest.mark.parametrize("posted", ["abc", "1.5", "", "-1", "９"])
+def test_a_depot_that_is_no_number_is_refused_not_a_500(client_of, customer, ops, depots, posted):
+    order = ConsignmentFactory(customer=customer, destination=depots["HN"])
+    response = client_of(customer).post(
+        reverse("consignments:destination", args=[order.code]), {"depot": posted}
+    )
+    assert response.status_code == 302
+    response = client_of(ops).post(
+        reverse("warehouse:transfer", args=[order.pk]), {"depot": posted, "reason": "x"}
+    )
+    assert response.status_code == 302
+    assert Consignment.objects.get(pk=order.pk).destination == depots["HN"]
+
+
+def test_operations_find_an_order_to_transfer_by_label_or_waybill(client_of, customer, ops, depots):
+    order = ConsignmentFactory(customer=customer, destination=depots["HN"], pieces=2)
+    client = client_of(ops)
+    for query in (order.code, f"{order.code}-2", order.tracking_code, f"]C1{order.tracking_code}"):
+        response = client.get(reverse("warehouse:consignment_find"), {"q": query})
+        assert response.status_code == 302, query
+        assert response.url == reverse("warehouse:transfer_form", args=[order.pk])
+    assert client.get(reverse("warehouse:consignment_find"), {"q": "KG99999999"}).status_code == 200
+    assert client_of(customer).get(reverse("warehouse:consignment_find")).status_code in (403, 404)

@@ -2,7 +2,13 @@
 operations, and parcel photos (served through a view that checks who asks)."""
 
 from .depot import depot
-from .operations import conflicts, consignment_transfer, consignment_transfer_form, unidentified
+from .operations import (
+    conflicts,
+    consignment_find,
+    consignment_transfer,
+    consignment_transfer_form,
+    unidentified,
+)
 from .photos import photo_file
 from .station import (
     consignment_card,
@@ -22,6 +28,7 @@ __all__ = [
     "conflicts",
     "consignment_card",
     "consignment_declare_view",
+    "consignment_find",
     "consignment_labels",
     "consignment_transfer",
     "consignment_transfer_form",

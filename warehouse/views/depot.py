@@ -1,7 +1,6 @@
 """The Vietnam depot: orders arriving for this depot are marked Chờ giao (awaiting delivery)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,11 +11,10 @@ from consignments.models import Consignment, ConsignmentStatus
 from consignments.selectors import consignments_awaiting_at, consignments_in_transit
 from consignments.services import consignment_mark_ready
 from core.errors import DomainError
-from tracking.scanner import read_scan
 
 from ..forms import DepotScanForm
-from ..labels import split_parcel_code
 from ..models import Warehouse
+from ..selectors import order_for_scan
 from .common import at_station
 
 
@@ -32,7 +30,7 @@ def depot(request, station):
     if request.method == "POST":
         if "code" in request.POST:
             raw = DepotScanForm(request.POST).data.get("code", "").strip()
-            found = _depot_find(raw) if raw else None
+            found = order_for_scan(raw) if raw else None
             chosen = [found] if found is not None and found.status == ConsignmentStatus.IN_TRANSIT else []
             if not raw:
                 messages.error(request, _("Scan an order code or a tracking number."))
@@ -70,26 +68,7 @@ def depot(request, station):
             "form": DepotScanForm(),
             "in_transit": _for_this_depot(station)[:500],
             "awaiting": consignments_awaiting_at(warehouse=station)[:100],
-            "ConsignmentStatus": ConsignmentStatus,
         },
-    )
-
-
-def _depot_find(raw: str) -> Consignment | None:
-    """The order a scanned label names, whatever its status: a parcel label's code (KG00001234, or
-    KG00001234-2 for a second piece), else the supplier's waybill as a scanner reads it (its current order,
-    else the latest). Each look-up uses its own index."""
-    orders = Consignment.objects.select_related("customer", "current_warehouse", "destination")
-    parcel = split_parcel_code(raw)
-    if parcel is not None:
-        return orders.filter(code=parcel[0]).first()
-    try:
-        code = read_scan(raw).code
-    except ValidationError:
-        return None
-    return (
-        orders.filter(tracking_code=code, retired_at__isnull=True).first()
-        or orders.filter(tracking_code=code).order_by("-id").first()
     )
 
 

@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import operations_required
 from consignments.models import Consignment
+from consignments.selectors import destination_depot, destination_depots
 from consignments.services import consignment_set_destination
 from core.errors import DomainError
 from tracking.selectors import conflicted_codes, open_registrations_for_code
 
 from ..matching import parcel_assign, tracking_conflict_resolve
 from ..models import Parcel
-from ..selectors import vietnam_depots
+from ..selectors import order_for_scan
 from ..services import UNIDENTIFIED_FLAG_DAYS, customers_from_label, unidentified_parcels_for_operations
 
 
@@ -99,7 +100,7 @@ def unidentified(request):
 def consignment_transfer(request, pk):
     """Operations send an order to another Vietnam depot (its destination), with the reason in its history."""
     consignment = get_object_or_404(Consignment, pk=pk)
-    depot = vietnam_depots().filter(pk=request.POST.get("depot") or 0).first()
+    depot = destination_depot(request.POST.get("depot"))
     try:
         consignment_set_destination(
             consignment=consignment,
@@ -119,6 +120,18 @@ def consignment_transfer(request, pk):
 
 
 @operations_required
+def consignment_find(request):
+    """Operations look an order up by its code, a parcel label or its waybill, to transfer it."""
+    q = request.GET.get("q", "").strip()[:300]
+    if q:
+        found = order_for_scan(q)
+        if found is not None:
+            return redirect("warehouse:transfer_form", pk=found.pk)
+        messages.error(request, _("No order has the code or tracking number %(code)s.") % {"code": q[:40]})
+    return render(request, "warehouse/transfer_find.html", {"q": q})
+
+
+@operations_required
 def consignment_transfer_form(request, pk):
     consignment = get_object_or_404(
         Consignment.objects.select_related("customer", "destination", "current_warehouse"), pk=pk
@@ -126,5 +139,5 @@ def consignment_transfer_form(request, pk):
     return render(
         request,
         "warehouse/transfer.html",
-        {"consignment": consignment, "depots": vietnam_depots(), "events": consignment.events.all()},
+        {"consignment": consignment, "depots": destination_depots()},
     )
