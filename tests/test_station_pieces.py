@@ -24,7 +24,9 @@ def scan(staff, code):
 
 
 def wait_for_outcome(staff, expected: str):
-    staff.wait_for_function("o => document.querySelector('#scan-result')?.dataset.outcome === o", arg=expected)
+    staff.wait_for_function(
+        "o => document.querySelector('#scan-result')?.dataset.outcome === o", arg=expected
+    )
 
 
 SF_QR = "MMM={'k1':'020W','k2':'','k4':'T4','k5':'SF7444400000001','k6':'','k7':'3c1a9e'}"

@@ -85,7 +85,10 @@ class TrackingImport(models.Model):
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     csv_separator = models.CharField(
-        _("separator"), max_length=1, blank=True, help_text=_("The customer's choice for a CSV file; empty: ours.")
+        _("separator"),
+        max_length=1,
+        blank=True,
+        help_text=_("The customer's choice for a CSV file; empty: ours."),
     )
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
