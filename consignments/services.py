@@ -1,5 +1,5 @@
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,6 +177,12 @@ def consignments_dispatch(
         unweighed=Count("parcels", filter=current & Q(parcels__weight_g__isnull=True)),
         here=Count("parcels", filter=current),
         announced=Max("parcels__piece_count", filter=current),
+        stale_labels=Count(
+            "parcels",
+            filter=current
+            & ~Q(parcels__label_destination="")
+            & ~Q(parcels__label_destination=F("destination__code")),
+        ),
     )
     for consignment in consignments:
         if consignment.weight_g is None or consignment.unweighed:
@@ -184,6 +190,12 @@ def consignments_dispatch(
             continue
         if not consignment.is_declared:
             errors.append(_("Order %(code)s has no customs declaration yet.") % {"code": consignment.code})
+            continue
+        if consignment.stale_labels:
+            errors.append(
+                _("Order %(code)s now goes to another depot than its labels say: print its labels again.")
+                % {"code": consignment.code}
+            )
             continue
         if not incomplete_ok and consignment.announced and consignment.here < consignment.announced:
             errors.append(

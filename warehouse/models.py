@@ -74,6 +74,14 @@ class Parcel(models.Model):
     volumetric_divisor = models.PositiveIntegerField(_("volumetric divisor"), null=True, blank=True)
     volumetric_weight_g = models.PositiveIntegerField(_("volumetric weight (g)"), null=True, blank=True)
     chargeable_weight_g = models.PositiveIntegerField(_("chargeable weight (g)"), null=True, blank=True)
+    # The destination depot's code its label was last printed with: a label printed before the order's depot
+    # changed says the wrong depot (the station and dispatch ask for a reprint).
+    label_destination = models.CharField(
+        _("depot on the label"),
+        max_length=10,
+        blank=True,
+        db_default="",  # the scan function does not name it
+    )
     # Set when the waybill number came back on a new shipment (see warehouse.matching): history only.
     retired_at = models.DateTimeField(_("number reused at"), null=True, blank=True)
 

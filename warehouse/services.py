@@ -233,3 +233,14 @@ def unidentified_parcels_for_operations(*, q: str = ""):
     if q:
         qs = qs.filter(Q(tracking_code__contains=normalize_tracking_code(q)) | Q(label_text__icontains=q))
     return qs
+
+
+def parcels_mark_labelled(parcels) -> None:
+    """Remember the depot each parcel's label was printed with (parcels with their consignment's destination
+    loaded), so that a later change of depot asks for a reprint."""
+    by_depot: dict[str, list[int]] = {}
+    for parcel in parcels:
+        destination = parcel.consignment.destination
+        by_depot.setdefault(destination.code if destination else "", []).append(parcel.pk)
+    for code, ids in by_depot.items():
+        Parcel.objects.filter(pk__in=ids).update(label_destination=code)

@@ -7,16 +7,23 @@ lists, and only that depot can mark the order Chờ giao, unless operations tran
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from addresses.models import DeliveryAddress
 from addresses.tests.factories import DeliveryAddressFactory
 from consignments.models import Consignment, ConsignmentStatus
-from consignments.services import consignment_mark_ready, consignment_set_destination
+from consignments.services import (
+    consignment_declare,
+    consignment_mark_ready,
+    consignment_set_destination,
+    consignments_dispatch,
+)
 from consignments.tests.factories import ConsignmentFactory
 from core.errors import DomainError
 from tracking.tests.factories import TrackingNumberFactory
 from warehouse.matching import parcel_scan
 from warehouse.selectors import destination_for
+from warehouse.services import parcel_measure
 from warehouse.tests.factories import DepotProvinceFactory, VietnamDepotFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +213,30 @@ def test_operations_find_an_order_to_transfer_by_label_or_waybill(client_of, cus
         assert response.url == reverse("warehouse:transfer_form", args=[order.pk])
     assert client.get(reverse("warehouse:consignment_find"), {"q": "KG99999999"}).status_code == 200
     assert client_of(customer).get(reverse("warehouse:consignment_find")).status_code in (403, 404)
+
+
+@translation.override("en")
+def test_a_label_printed_before_the_depot_changed_is_printed_again(client_of, customer, cn_staff, depots):
+    TrackingNumberFactory(customer=customer, code="SF1234567890123")
+    order = parcel_scan(raw_code="SF1234567890123", warehouse=cn_staff.warehouse, by=cn_staff).consignment
+    parcel = order.parcels.get()
+    client = client_of(cn_staff)
+    assert client.get(reverse("warehouse:label", args=[parcel.pk])).status_code == 200
+    parcel.refresh_from_db()
+    assert parcel.label_destination == "HN"
+    consignment_set_destination(consignment=order, depot=depots["SG"], by=customer)
+    card = client.get(reverse("warehouse:card", args=[order.pk])).content.decode()
+    assert 'data-testid="label-stale"' in card
+    parcel_measure(parcel=parcel, weight_g=1000, by=cn_staff)
+    consignment_declare(
+        consignment=order, goods_vi="Áo", goods_zh="", quantity=1, unit_value_fen=100, by=cn_staff
+    )
+    done, errors = consignments_dispatch(consignments=Consignment.objects.all(), by=cn_staff)
+    assert done == [] and "print its labels again" in errors[0]
+    client.get(reverse("warehouse:label", args=[parcel.pk]))
+    assert (
+        'data-testid="label-stale"'
+        not in client.get(reverse("warehouse:card", args=[order.pk])).content.decode()
+    )
+    done, errors = consignments_dispatch(consignments=Consignment.objects.all(), by=cn_staff)
+    assert errors == [] and len(done) == 1

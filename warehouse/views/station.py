@@ -21,7 +21,13 @@ from ..forms import AssignForm, DeclarationForm, IdentifyForm, PhotoForm, ScanFo
 from ..labels import labels_pdf
 from ..matching import ScanResult, parcel_assign, parcel_scan
 from ..models import Parcel, ParcelPhoto, Warehouse
-from ..services import customers_from_label, parcel_add_photos, parcel_measure, parcel_set_label_text
+from ..services import (
+    customers_from_label,
+    parcel_add_photos,
+    parcel_measure,
+    parcel_set_label_text,
+    parcels_mark_labelled,
+)
 from .common import at_station, pdf_response
 
 _CURRENT = Q(retired_at__isnull=True)
@@ -265,7 +271,9 @@ def _labelled(parcels):
 def parcel_label(request, station, pk):
     """A parcel's 100 × 150 mm thermal label, as a PDF; reprint any time."""
     parcel = get_object_or_404(_labelled(Parcel.objects.filter(warehouse=station)), pk=pk)
-    return pdf_response(labels_pdf([parcel]), f"label-{parcel.consignment.code}-{parcel.piece_number}.pdf")
+    pdf = labels_pdf([parcel])
+    parcels_mark_labelled([parcel])
+    return pdf_response(pdf, f"label-{parcel.consignment.code}-{parcel.piece_number}.pdf")
 
 
 @china_staff_required
@@ -279,7 +287,9 @@ def consignment_labels(request, station):
     chosen = sorted(parcels, key=lambda p: (rank[p.consignment_id], p.piece_number, p.pk))
     if not chosen:
         raise Http404
-    return pdf_response(labels_pdf(chosen), f"labels-{len(chosen)}.pdf")
+    pdf = labels_pdf(chosen)
+    parcels_mark_labelled(chosen)
+    return pdf_response(pdf, f"labels-{len(chosen)}.pdf")
 
 
 @china_staff_required
