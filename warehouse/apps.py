@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 
 def _match_registered_codes(sender, *, codes, **kwargs):
@@ -15,6 +16,7 @@ def _match_registered_codes(sender, *, codes, **kwargs):
 
 class WarehouseConfig(AppConfig):
     name = "warehouse"
+    verbose_name = _("Warehouses and parcels")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

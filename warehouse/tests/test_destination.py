@@ -215,7 +215,6 @@ def test_operations_find_an_order_to_transfer_by_label_or_waybill(client_of, cus
     assert client_of(customer).get(reverse("warehouse:consignment_find")).status_code in (403, 404)
 
 
-@translation.override("en")
 def test_a_label_printed_before_the_depot_changed_is_printed_again(client_of, customer, cn_staff, depots):
     TrackingNumberFactory(customer=customer, code="SF1234567890123")
     order = parcel_scan(raw_code="SF1234567890123", warehouse=cn_staff.warehouse, by=cn_staff).consignment
@@ -231,7 +230,8 @@ def test_a_label_printed_before_the_depot_changed_is_printed_again(client_of, cu
     consignment_declare(
         consignment=order, goods_vi="Áo", goods_zh="", quantity=1, unit_value_fen=100, by=cn_staff
     )
-    done, errors = consignments_dispatch(consignments=Consignment.objects.all(), by=cn_staff)
+    with translation.override("en"):  # the client's requests activated the page's language
+        done, errors = consignments_dispatch(consignments=Consignment.objects.all(), by=cn_staff)
     assert done == [] and "print its labels again" in errors[0]
     client.get(reverse("warehouse:label", args=[parcel.pk]))
     assert (
