@@ -108,6 +108,7 @@ _TRAILING = re.compile(r"[" + _SEPARATORS + r"]+$")
 _NOISE = re.compile(r"[" + _SEPARATORS + r"]")
 _SPACE = re.compile(r"\s+")
 _CODE = re.compile(r"^[0-9A-Z]+$")
+_PLAIN = re.compile(r"[0-9A-Z]{8,25}\Z")
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?E[+-]?\d+$", re.ASCII)
 _PINDUODUO_ORDER = re.compile(r"^\d{6}-\d{12,18}$", re.ASCII)
 # A spreadsheet cell read back as a float: "78123456780001.0" is the number; "…0001.5" is not a code at all.
@@ -308,7 +309,12 @@ def clean_with_pieces(raw: str) -> tuple[str, int | None, int | None]:
     the text has none. ``"JDAWX021335190001-2-2"`` → ``("JDAWX021335190001", 2, 2)``. Raises as
     `clean_tracking_code` does, and with code ``piece`` when the suffix cannot be (piece 0, piece > pieces).
     """
-    folded = _strip_prefixes(_fold(raw))
+    folded = _fold(raw)
+    if _PLAIN.match(folded) and possible_couriers(folded):
+        # The common case (a spreadsheet of clean codes): a whole code of a known courier, which no rule
+        # below would change (nothing is taken off a known-shape code), checked as every code is.
+        return _check(folded, raw), None, None
+    folded = _strip_prefixes(folded)
     compact = _SPACE.sub("", folded)
     trimmed = _TRAILING.sub("", compact)
     if _SCIENTIFIC.match(compact):

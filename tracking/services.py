@@ -12,7 +12,7 @@ from core.errors import DomainError
 
 from .models import TrackingNumber, TrackingStatus
 from .normalize import clean_tracking_code, recognise_courier
-from .selectors import past_registration_q, stale_cutoff
+from .selectors import past_registration_q, reuse_cutoff, stale_cutoff
 from .signals import codes_registered
 
 MAX_PASTE_LINES = 5000
@@ -111,6 +111,7 @@ def tracking_register_many(
             TrackingNumber.objects.filter(code__in=chunk)
             .exclude(customer=customer)
             .exclude(past_registration_q())
+            .order_by()
             .values_list("code", flat=True)
         )
     with transaction.atomic():
@@ -134,10 +135,18 @@ def tracking_register_many(
     return verdicts
 
 
+# Skips what the customer holds: an open registration of the code (the conflict target), or one matched to an
+# order that still owns the number (not retired, not finished before the reuse cutoff: _held's rule).
 _INSERT_MANY = """
     INSERT INTO tracking_trackingnumber (customer_id, code, raw_code, note, courier, status, created_at, updated_at)
-    SELECT %s, t.code, t.raw_code, t.note, t.courier, %s, %s, %s
-    FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS t(code, raw_code, note, courier)
+    SELECT %(customer)s, t.code, t.raw_code, t.note, t.courier, %(status)s, %(now)s, %(now)s
+    FROM unnest(%(codes)s::text[], %(raws)s::text[], %(notes)s::text[], %(couriers)s::text[])
+        AS t(code, raw_code, note, courier)
+    WHERE NOT EXISTS (
+        SELECT 1 FROM tracking_trackingnumber x JOIN consignments_consignment c ON c.id = x.consignment_id
+        WHERE x.customer_id = %(customer)s AND x.code = t.code
+          AND c.retired_at IS NULL AND (c.finished_at IS NULL OR c.finished_at >= %(cutoff)s)
+    )
     ON CONFLICT (customer_id, code) WHERE consignment_id IS NULL DO NOTHING
     RETURNING code
 """
@@ -151,6 +160,7 @@ def _held(*, customer, codes: list[str]) -> set[str]:
         held.update(
             TrackingNumber.objects.filter(customer=customer, code__in=chunk)
             .exclude(past_registration_q())
+            .order_by()
             .values_list("code", flat=True)
         )
     return held
@@ -159,32 +169,33 @@ def _held(*, customer, codes: list[str]) -> set[str]:
 def _insert_new(*, customer, fresh: dict[str, tuple[str, str]]) -> list[str]:
     """Insert the codes this customer does not hold yet (_held); return those inserted (in order).
 
-    PostgreSQL: one statement per 5,000 codes, which skips a code inserted meanwhile by a parallel paste
-    (one open registration per customer and code) and says which rows it wrote. Elsewhere: bulk_create.
+    PostgreSQL: one statement per 5,000 codes, which skips the codes held (the same rule, in SQL) and one
+    inserted meanwhile by a parallel paste (one open registration per customer and code), and says which rows
+    it wrote. Elsewhere: look up, then bulk_create.
     """
-    held = _held(customer=customer, codes=list(fresh))
     if connection.vendor == "postgresql":
         now = timezone.now()
-        items = [(code, rest) for code, rest in fresh.items() if code not in held]
+        items = list(fresh.items())
         inserted = []
         with connection.cursor() as cursor:
             for start in range(0, len(items), 5000):
                 batch = items[start : start + 5000]
                 cursor.execute(
                     _INSERT_MANY,
-                    [
-                        customer.pk,
-                        TrackingStatus.REGISTERED,
-                        now,
-                        now,
-                        [code for code, _rest in batch],
-                        [raw for _code, (raw, _note) in batch],
-                        [note for _code, (_raw, note) in batch],
-                        [recognise_courier(code) or "" for code, _rest in batch],
-                    ],
+                    {
+                        "customer": customer.pk,
+                        "status": TrackingStatus.REGISTERED,
+                        "now": now,
+                        "cutoff": reuse_cutoff(now),
+                        "codes": [code for code, _rest in batch],
+                        "raws": [raw for _code, (raw, _note) in batch],
+                        "notes": [note for _code, (_raw, note) in batch],
+                        "couriers": [recognise_courier(code) or "" for code, _rest in batch],
+                    },
                 )
                 inserted.extend(row[0] for row in cursor.fetchall())
         return inserted
+    held = _held(customer=customer, codes=list(fresh))
     rows = [
         TrackingNumber(
             customer=customer, code=code, raw_code=raw, note=note, courier=recognise_courier(code) or ""
