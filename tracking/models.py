@@ -56,7 +56,6 @@ class TrackingNumber(models.Model):
         ]
         indexes = [
             models.Index(fields=["code"]),
-            models.Index(fields=["customer", "code"]),
             models.Index(fields=["customer", "-created_at", "-id"]),
             models.Index(fields=["customer", "status", "-created_at", "-id"]),
         ]

@@ -97,7 +97,6 @@ class Parcel(models.Model):
                 name="parcel_one_current_piece",
             ),
         ]
-        indexes = [models.Index(fields=["tracking_code"], name="parcel_tracking_code")]
 
     def __str__(self):
         if self.piece_count or self.piece_number > 1:

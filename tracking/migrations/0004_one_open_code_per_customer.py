@@ -11,10 +11,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name="trackingnumber",
-            index=models.Index(fields=["customer", "code"], name="tracking_tr_custome_0a9105_idx"),
-        ),
         migrations.RemoveConstraint(model_name="trackingnumber", name="tracking_one_code_per_customer"),
         migrations.AddConstraint(
             model_name="trackingnumber",

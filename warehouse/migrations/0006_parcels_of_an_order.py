@@ -130,10 +130,6 @@ class Migration(migrations.Migration):
             name="tracking_code",
             field=models.CharField(max_length=40, verbose_name="tracking number"),
         ),
-        migrations.AddIndex(
-            model_name="parcel",
-            index=models.Index(fields=["tracking_code"], name="parcel_tracking_code"),
-        ),
         migrations.AddConstraint(
             model_name="parcel",
             constraint=models.UniqueConstraint(
