@@ -173,7 +173,7 @@ def _instrument() -> dict:
     import warehouse.tasks
 
     timings = {"register": {"seconds": 0.0, "calls": 0}, "match": {"seconds": 0.0, "calls": 0}}
-    originals = {"register": imports.tracking_register_many, "match": warehouse.tasks.codes_match}
+    originals = {"register": imports.run.tracking_register_many, "match": warehouse.tasks.codes_match}
 
     def timed(key, function):
         def wrapper(*args, **kwargs):
@@ -186,7 +186,7 @@ def _instrument() -> dict:
 
         return wrapper
 
-    imports.tracking_register_many = timed("register", originals["register"])
+    imports.run.tracking_register_many = timed("register", originals["register"])
     warehouse.tasks.codes_match = timed("match", originals["match"])
     timings["_originals"] = originals
     return timings
@@ -196,5 +196,5 @@ def _restore(timings: dict) -> None:
     import warehouse.tasks
 
     originals = timings.pop("_originals")
-    imports.tracking_register_many = originals["register"]
+    imports.run.tracking_register_many = originals["register"]
     warehouse.tasks.codes_match = originals["match"]

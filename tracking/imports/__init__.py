@@ -17,11 +17,8 @@ Spreadsheets are hostile input: nothing read from one ever raises out of `import
 import as FAILED with a reason a customer can act on), and nothing written to one can become a formula.
 """
 
-import sys
-import types
-
 from ..services import tracking_register_many
-from . import common, decoding, delimited, export, headers, number_formats, reading, run, upload, xlsx
+from . import run, upload  # noqa: F401  (where the limits and the registering function are read: tests patch them there)
 from .common import (
     CHUNK_ROWS,
     EXPORT_CHUNK,
@@ -43,15 +40,6 @@ from .run import REQUEUE_AFTER, STALLED_AFTER, import_run, imports_sweep
 from .upload import import_start
 from .xlsx import read_shared_strings, xlsx_rows
 
-# The names the single module had, for code and tests written against it.
-_decode, _as_vietnamese, _read_shared_strings, _xlsx_rows = (
-    decode,
-    as_vietnamese,
-    read_shared_strings,
-    xlsx_rows,
-)
-_find_header, _cell_text = find_header, cell_text
-
 __all__ = [
     "CHUNK_ROWS",
     "CODE_HEADERS",
@@ -67,6 +55,12 @@ __all__ = [
     "SEPARATORS",
     "STALLED_AFTER",
     "ImportFileError",
+    "as_vietnamese",
+    "cell_text",
+    "decode",
+    "find_header",
+    "read_shared_strings",
+    "xlsx_rows",
     "choose_separator",
     "export_tracking_xlsx",
     "import_run",
@@ -75,20 +69,3 @@ __all__ = [
     "safe_cell_text",
     "tracking_register_many",
 ]
-
-_PARTS = (common, decoding, delimited, export, headers, number_formats, reading, run, upload, xlsx)
-
-
-class _Package(types.ModuleType):
-    """Setting a name on the package sets it where it is used, as when the package was one module:
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 2) in tests, the bench's timing of tracking_register_many."""
-
-    def __setattr__(self, name, value):
-        if not name.startswith("__"):
-            for part in _PARTS:
-                if name in vars(part) and not isinstance(vars(part)[name], types.ModuleType):
-                    setattr(part, name, value)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

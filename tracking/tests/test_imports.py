@@ -381,14 +381,14 @@ def test_vietnamese_windows_csvs_are_read_as_typed(notes):
     """Any number of rows, in any case ("HỒ GỐI", "Ốp lưng"): one short note is enough to tell. (Not a file
     whose only Vietnamese letters are words of one vowel, "ở" or "ổ" alone: that could as well be Chinese.)"""
     text = "".join(f"SF{n:013d},{case(' '.join(words))}\n" for n, (words, case) in enumerate(notes))
-    assert imports._decode(to_cp1258(text)) == unicodedata.normalize("NFC", text)
+    assert imports.decode(to_cp1258(text)) == unicodedata.normalize("NFC", text)
 
 
 def test_no_chinese_word_reads_as_vietnamese():
     """Each word alone is refused as Vietnamese, so no file of them is: the property test below cannot be
     lucky."""
     for word in CHINESE_WORDS:
-        assert imports._as_vietnamese(word.encode("gbk")) is None, word
+        assert imports.as_vietnamese(word.encode("gbk")) is None, word
 
 
 @given(st.lists(st.lists(st.sampled_from(CHINESE_WORDS), min_size=1, max_size=4), min_size=1, max_size=30))
@@ -398,7 +398,7 @@ def test_chinese_windows_csvs_are_read_as_typed(notes):
     # UTF-8 is tried first (far more common): GBK bytes that happen to be valid UTF-8 too (a word or two
     # can be) are read as UTF-8. Not a case this test is about.
     assume(not _is_utf8(data))
-    assert imports._decode(data) == text
+    assert imports.decode(data) == text
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -434,7 +434,7 @@ def test_a_code_twice_in_the_file_is_a_repeat_counted_as_already(customer):
 
 
 def test_repeats_across_chunks_name_the_real_first_row(customer, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(imports.run, "CHUNK_ROWS", 2)
     rows = [
         ["SF1234567890123"],
         [None],
@@ -484,16 +484,16 @@ def test_empty_rows_are_skipped_and_rows_keep_their_spreadsheet_numbers(customer
 
 
 def test_progress_is_committed_chunk_by_chunk_with_real_line_numbers(customer, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(imports.run, "CHUNK_ROWS", 2)
     seen = []
-    register = imports.tracking_register_many
+    register = imports.run.tracking_register_many
 
     def spy(*, customer, entries, first_line):
         imp = TrackingImport.objects.get()
         seen.append((imp.status, imp.processed_rows, imp.total_rows, first_line, len(entries)))
         return register(customer=customer, entries=entries, first_line=first_line)
 
-    monkeypatch.setattr(imports, "tracking_register_many", spy)
+    monkeypatch.setattr(imports.run, "tracking_register_many", spy)
     codes = [[f"SF{n:013d}"] for n in range(5)]
     imp = run(customer, xlsx_file([["code"], *codes[:2], [None], *codes[2:]]))
     # total_rows comes from the sheet's own size (7 rows: a header, an empty row, five codes) until the end.
@@ -505,7 +505,7 @@ def test_progress_is_committed_chunk_by_chunk_with_real_line_numbers(customer, m
 
 
 def test_rows_past_the_limit_are_left_and_the_customer_told(customer, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 10)
+    monkeypatch.setattr(imports.run, "MAX_ROWS", 10)
     rows = [["code", "note"]] + [[f"SF{n:013d}", f"n{n}"] for n in range(15)]
     imp = run(customer, xlsx_file(rows))
     assert imp.status == TrackingImport.Status.DONE
@@ -517,7 +517,7 @@ def test_rows_past_the_limit_are_left_and_the_customer_told(customer, monkeypatc
 
 def test_the_run_speaks_the_site_language(customer, monkeypatch, settings):
     settings.LANGUAGE_CODE = "vi"
-    monkeypatch.setattr(imports, "MAX_ROWS", 1000)
+    monkeypatch.setattr(imports.run, "MAX_ROWS", 1000)
     text = "\n".join(f"SF{n:013d}" for n in range(1001))
     imp = run(customer, csv_file(text))
     assert "1.000" in imp.error  # Vietnamese digit grouping
@@ -553,7 +553,7 @@ def test_a_zip_that_is_not_a_workbook_fails_at_the_run_with_a_reason(customer):
 
 
 def test_a_file_broken_half_way_keeps_what_was_registered_and_says_so(customer, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(imports.run, "CHUNK_ROWS", 2)
     text = 'SF1234567890123\nJT1234567890123\nYT1234567890123\n"' + "x" * 200_000 + '"\n'
     imp = run(customer, csv_file(text))
     assert imp.status == TrackingImport.Status.FAILED
@@ -567,14 +567,14 @@ def test_running_out_of_time_fails_the_import_with_what_to_do(customer, monkeypa
     def too_slow(**kwargs):
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(imports, "tracking_register_many", too_slow)
+    monkeypatch.setattr(imports.run, "tracking_register_many", too_slow)
     imp = run(customer, xlsx_file([["SF1234567890123"]]))
     assert imp.status == TrackingImport.Status.FAILED
     assert "took too long" in imp.error
 
 
 def test_a_bug_fails_the_import_and_is_raised(customer, monkeypatch):
-    monkeypatch.setattr(imports, "tracking_register_many", lambda **kwargs: 1 / 0)
+    monkeypatch.setattr(imports.run, "tracking_register_many", lambda **kwargs: 1 / 0)
     imp = import_start(customer=customer, uploaded_file=xlsx_file([["SF1234567890123"]]))
     with pytest.raises(ZeroDivisionError):
         import_run(import_id=imp.pk)
@@ -603,7 +603,7 @@ def test_an_empty_file_is_refused(customer):
 
 
 def test_a_file_over_the_size_limit_is_refused(customer, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1024)
+    monkeypatch.setattr(imports.upload, "MAX_UPLOAD_BYTES", 1024)
     with pytest.raises(DomainError, match="Split it") as caught:
         import_start(customer=customer, uploaded_file=csv_file("SF1234567890123\n" * 100))
     assert caught.value.code == "too_large"
@@ -730,7 +730,7 @@ def test_the_fast_sheet_reader_reads_what_openpyxl_reads():
     workbook = load_workbook(io.BytesIO(excel_dialect_xlsx()), read_only=True, data_only=True)
     sheet = workbook.active
     sheet.reset_dimensions()
-    ours = list(imports._xlsx_rows(sheet))
+    ours = list(imports.xlsx_rows(sheet))
     theirs = [(number, tuple(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
     workbook.close()
     assert ours == [(number, values) for number, values in theirs if values]  # openpyxl fills in missing rows
@@ -761,7 +761,7 @@ def test_the_fast_string_table_reads_what_openpyxl_reads():
     source = EXCEL_PARTS["xl/sharedStrings.xml"].encode()
     theirs = read_string_table(io.BytesIO(source))
     assert (
-        imports._read_shared_strings(io.BytesIO(source))
+        imports.read_shared_strings(io.BytesIO(source))
         == theirs
         == [
             "Mã vận đơn",
