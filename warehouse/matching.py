@@ -196,7 +196,7 @@ def parcel_scan(*, raw_code: str, warehouse, by) -> ScanResult:
     Scanning the same box again, or from fifty stations at once, keeps one parcel and never a second order:
     the waybill is locked while matching, a piece has one current parcel, a waybill one current order. On
     PostgreSQL the whole scan is one call of a database function (the station's hot path, migration
-    warehouse 0010); on SQLite the same steps run through the ORM (_scan_in_python), and tests compare
+    warehouse 0007); on SQLite the same steps run through the ORM (_scan_in_python), and tests compare
     the two on PostgreSQL.
     """
     read = scan_read(raw_code)

@@ -1,4 +1,4 @@
-"""The scan on PostgreSQL: one call of the PL/pgSQL function of migrations warehouse 0007, 0008 and 0010.
+"""The scan on PostgreSQL: one call of the PL/pgSQL function of migration warehouse 0007.
 
 One round trip instead of a dozen, with the statements' plans kept for the life of the connection: the
 station's hot path. warehouse.matching._scan_in_python is the same logic through the ORM (SQLite), and

@@ -3,10 +3,11 @@
 It does exactly what warehouse.matching._scan_in_python does (the one implementation on SQLite); the tests
 run both on PostgreSQL and compare the rows they leave (warehouse/tests/test_scan_function.py). In one call:
 the waybill's advisory lock; the waybill's current order, retired when it finished before the reuse cutoff;
-the upsert of the piece (one current parcel per waybill and piece); then duplicate (the piece has its order),
-piece (the waybill has an order: every waiting piece joins it), or the match against open registrations
-(unidentified, conflict, or a new order with its destination depot). Statuses and kinds are parameters, so
-the Python enums stay the one source of those values.
+the piece: scanned before (counted) or new (its id taken from the sequence first, so that it is written once,
+with its order when it has one); then duplicate (the piece has its order), piece (the waybill has an order:
+every waiting piece joins it), or the match against open registrations (unidentified, conflict, or a new
+order, where its first parcel is, with its destination depot). Statuses and kinds are parameters, so the
+Python enums stay the one source of those values.
 """
 
 from django.db import migrations
@@ -70,6 +71,8 @@ DECLARE
     v_waiting bigint[];
     v_province text;
     v_destination bigint;
+    v_first_warehouse bigint;
+    v_new boolean := false;
     r record;
 BEGIN
     PERFORM pg_advisory_xact_lock(p_lock_key);
@@ -84,25 +87,46 @@ BEGIN
         v_order := NULL;
     END IF;
 
-    INSERT INTO warehouse_parcel AS p (
-        tracking_code, piece_number, piece_count, warehouse_id, scanned_by_id, scanned_at, scan_count
-    ) VALUES (p_code, p_piece, p_pieces, p_warehouse_id, p_by_id, p_now, 1)
-    ON CONFLICT (tracking_code, piece_number) WHERE retired_at IS NULL
-    DO UPDATE SET scan_count = p.scan_count + 1, piece_count = COALESCE(EXCLUDED.piece_count, p.piece_count)
-    RETURNING p.id, p.warehouse_id, p.scanned_by_id, p.scanned_at, p.scan_count, p.piece_count, p.consignment_id
-    INTO parcel_id, parcel_warehouse_id, parcel_scanned_by_id, parcel_scanned_at, parcel_scan_count,
-         parcel_piece_count, v_parcel_order;
+    -- The piece as it is now: scanned before (counted; it may have its order or wait for one) or new.
+    SELECT w.id INTO parcel_id FROM warehouse_parcel w
+    WHERE w.tracking_code = p_code AND w.piece_number = p_piece AND w.retired_at IS NULL;
+    IF parcel_id IS NOT NULL THEN
+        UPDATE warehouse_parcel AS p
+        SET scan_count = p.scan_count + 1, piece_count = COALESCE(p_pieces, p.piece_count)
+        WHERE p.id = parcel_id
+        RETURNING p.warehouse_id, p.scanned_by_id, p.scanned_at, p.scan_count, p.piece_count, p.consignment_id
+        INTO parcel_warehouse_id, parcel_scanned_by_id, parcel_scanned_at, parcel_scan_count,
+             parcel_piece_count, v_parcel_order;
+    ELSE
+        -- A new piece gets its id first, so that it is written once, with its order when it has one.
+        parcel_id := nextval(pg_get_serial_sequence('warehouse_parcel', 'id'));
+        v_new := true;
+        parcel_warehouse_id := p_warehouse_id;
+        parcel_scanned_by_id := p_by_id;
+        parcel_scanned_at := p_now;
+        parcel_scan_count := 1;
+        parcel_piece_count := p_pieces;
+    END IF;
 
     IF v_parcel_order IS NOT NULL THEN
         outcome := 'duplicate';
     ELSIF v_order IS NOT NULL THEN
         -- Another piece of a shipment that has its order: every waiting piece of the waybill joins it.
+        IF v_new THEN
+            INSERT INTO warehouse_parcel (
+                id, tracking_code, piece_number, piece_count, warehouse_id, scanned_by_id, scanned_at, scan_count,
+                consignment_id
+            ) VALUES (parcel_id, p_code, p_piece, p_pieces, p_warehouse_id, p_by_id, p_now, 1, v_order);
+        END IF;
         FOR r IN
             SELECT w.id, w.piece_number, w.piece_count FROM warehouse_parcel w
-            WHERE w.tracking_code = p_code AND w.retired_at IS NULL AND w.consignment_id IS NULL
+            WHERE w.tracking_code = p_code AND w.retired_at IS NULL
+              AND (w.consignment_id IS NULL OR (v_new AND w.id = parcel_id))
             ORDER BY w.piece_number, w.id
         LOOP
-            UPDATE warehouse_parcel SET consignment_id = v_order WHERE id = r.id;
+            IF r.id <> parcel_id OR NOT v_new THEN
+                UPDATE warehouse_parcel SET consignment_id = v_order WHERE id = r.id;
+            END IF;
             INSERT INTO consignments_consignmentevent (
                 consignment_id, old_status, new_status, by_id, at, warehouse_id, kind, data, note
             ) VALUES (
@@ -120,14 +144,32 @@ BEGIN
             WHERE t.code = p_code AND t.consignment_id IS NULL
             LIMIT 2
         ) x;
-        IF v_registrations IS NULL THEN
-            outcome := 'unidentified';
-        ELSIF cardinality(v_registrations) > 1 THEN
-            UPDATE tracking_trackingnumber SET status = p_tracking_received WHERE id = ANY (v_registrations);
-            outcome := 'conflict';
+        IF v_registrations IS NULL OR cardinality(v_registrations) > 1 THEN
+            IF v_new THEN
+                INSERT INTO warehouse_parcel (
+                    id, tracking_code, piece_number, piece_count, warehouse_id, scanned_by_id, scanned_at,
+                    scan_count
+                ) VALUES (parcel_id, p_code, p_piece, p_pieces, p_warehouse_id, p_by_id, p_now, 1);
+            END IF;
+            IF v_registrations IS NULL THEN
+                outcome := 'unidentified';
+            ELSE
+                UPDATE tracking_trackingnumber SET status = p_tracking_received WHERE id = ANY (v_registrations);
+                outcome := 'conflict';
+            END IF;
         ELSE
+            -- The pieces that waited for this registration, and this one: all in the new order.
             SELECT array_agg(w.id ORDER BY w.id) INTO v_waiting FROM warehouse_parcel w
             WHERE w.tracking_code = p_code AND w.retired_at IS NULL AND w.consignment_id IS NULL;
+            IF v_new THEN
+                v_waiting := array_append(v_waiting, parcel_id);  -- the newest id: last in order
+            END IF;
+            -- The order is where its first parcel is (codes_match and assignments do the same).
+            IF v_waiting[1] = parcel_id THEN
+                v_first_warehouse := parcel_warehouse_id;
+            ELSE
+                SELECT w.warehouse_id INTO v_first_warehouse FROM warehouse_parcel w WHERE w.id = v_waiting[1];
+            END IF;
             -- The destination depot: mapped from the province of the customer's default address.
             SELECT a.province_code INTO v_province FROM addresses_deliveryaddress a
             WHERE a.customer_id = v_customers[1]
@@ -146,16 +188,27 @@ BEGIN
                 destination_id, created_at, updated_at
             ) VALUES (
                 'KG' || lpad(v_waiting[1]::text, greatest(8, length(v_waiting[1]::text)), '0'),
-                v_customers[1], p_code, p_consignment_status, '', '', parcel_warehouse_id,
+                v_customers[1], p_code, p_consignment_status, '', '', v_first_warehouse,
                 v_destination, p_now, p_now
             ) RETURNING id INTO v_order;
             INSERT INTO consignments_consignmentevent (
                 consignment_id, old_status, new_status, by_id, at, warehouse_id, kind, data, note
             ) VALUES (
-                v_order, '', p_consignment_status, p_by_id, p_now, parcel_warehouse_id, p_event_status,
+                v_order, '', p_consignment_status, p_by_id, p_now, v_first_warehouse, p_event_status,
                 '{}'::jsonb, ''
             );
-            UPDATE warehouse_parcel SET consignment_id = v_order WHERE id = ANY (v_waiting);
+            IF v_new THEN
+                INSERT INTO warehouse_parcel (
+                    id, tracking_code, piece_number, piece_count, warehouse_id, scanned_by_id, scanned_at,
+                    scan_count, consignment_id
+                ) VALUES (parcel_id, p_code, p_piece, p_pieces, p_warehouse_id, p_by_id, p_now, 1, v_order);
+                IF cardinality(v_waiting) > 1 THEN
+                    UPDATE warehouse_parcel SET consignment_id = v_order
+                    WHERE id = ANY (v_waiting) AND id <> parcel_id;
+                END IF;
+            ELSE
+                UPDATE warehouse_parcel SET consignment_id = v_order WHERE id = ANY (v_waiting);
+            END IF;
             UPDATE tracking_trackingnumber SET status = p_tracking_matched, consignment_id = v_order
             WHERE id = v_registrations[1];
             INSERT INTO notifications_pendingnotification (user_id, kind, consignment_id, created_at)

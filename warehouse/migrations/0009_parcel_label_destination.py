@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('warehouse', '0008_scan_function_order_at_first_parcel'),
+        ("warehouse", "0007_scan_function_pieces_reuse_destination"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='parcel',
-            name='label_destination',
-            field=models.CharField(blank=True, db_default='', max_length=10, verbose_name='depot on the label'),
+            model_name="parcel",
+            name="label_destination",
+            field=models.CharField(
+                blank=True, db_default="", max_length=10, verbose_name="depot on the label"
+            ),
         ),
     ]

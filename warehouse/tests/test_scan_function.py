@@ -1,4 +1,4 @@
-"""The scan station's PL/pgSQL function (migration warehouse 0010) against the ORM scan it stands for.
+"""The scan station's PL/pgSQL function (migration warehouse 0007) against the ORM scan it stands for.
 
 Each scenario runs twice in one test database: once through the function (scan_in_database, code A) and once
 through the ORM (_scan_in_python, code B). Both must leave the same rows and return the same ScanResult.
