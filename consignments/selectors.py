@@ -1,16 +1,14 @@
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch
 
 from .models import Consignment, ConsignmentStatus
 
-_CURRENT = Q(parcels__retired_at__isnull=True)
-
 
 def with_pieces(qs):
-    """Orders with `arrived` (their parcels here, retired ones aside) and `expected` (the shipment's size
+    """Orders with `arrived` (their parcels: an order keeps all of its own) and `expected` (the shipment's size
     when a label printed it, else None): "2 / 3 parcels"."""
     return qs.annotate(
-        arrived=Count("parcels", filter=_CURRENT),
-        expected=Max("parcels__piece_count", filter=_CURRENT),
+        arrived=Count("parcels"),
+        expected=Max("parcels__piece_count"),
     )
 
 
@@ -24,7 +22,7 @@ def consignments_for_customer(*, customer):
 
 def consignment_for_customer(*, customer, code: str):
     parcel_model = Consignment._meta.get_field("parcels").related_model  # warehouse.Parcel, not imported
-    parcels = parcel_model.objects.filter(retired_at__isnull=True).prefetch_related("photos")
+    parcels = parcel_model.objects.prefetch_related("photos")
     return (
         with_pieces(Consignment.objects.filter(customer=customer, code=code))
         .select_related("current_warehouse", "destination")

@@ -172,16 +172,13 @@ def consignments_dispatch(
         consignments = Consignment.objects.filter(pk__in=[c.pk for c in consignments]).order_by(
             "created_at", "id"
         )
-    current = Q(parcels__retired_at__isnull=True)
-    consignments = consignments.annotate(
-        unweighed=Count("parcels", filter=current & Q(parcels__weight_g__isnull=True)),
-        here=Count("parcels", filter=current),
-        announced=Max("parcels__piece_count", filter=current),
+    consignments = consignments.annotate(  # an order's parcels are all of it (they retire with it)
+        unweighed=Count("parcels", filter=Q(parcels__weight_g__isnull=True)),
+        here=Count("parcels"),
+        announced=Max("parcels__piece_count"),
         stale_labels=Count(
             "parcels",
-            filter=current
-            & ~Q(parcels__label_destination="")
-            & ~Q(parcels__label_destination=F("destination__code")),
+            filter=~Q(parcels__label_destination="") & ~Q(parcels__label_destination=F("destination__code")),
         ),
     )
     for consignment in consignments:

@@ -107,8 +107,11 @@ def _current_order_reusing(code: str, now) -> Consignment | None:
 
 
 def _counts(*, code: str, order: Consignment | None) -> tuple[int, int | None]:
-    parcels = Parcel.objects.filter(retired_at__isnull=True)
-    parcels = parcels.filter(consignment=order) if order is not None else parcels.filter(tracking_code=code)
+    # An order's parcels are all of it (they retire with it); a waybill's are its current ones.
+    if order is not None:
+        parcels = Parcel.objects.filter(consignment=order)
+    else:
+        parcels = Parcel.objects.filter(tracking_code=code, retired_at__isnull=True)
     totals = parcels.aggregate(arrived=Count("pk"), expected=Max("piece_count"))
     return totals["arrived"], totals["expected"]
 

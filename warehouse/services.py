@@ -82,9 +82,7 @@ def parcel_measure(*, parcel, weight_g: int, by, length_mm=None, width_mm=None, 
 
 def _totals_refresh(order: Consignment) -> None:
     """The order's weight and chargeable weight: the sums of its current parcels' (the order row is locked)."""
-    totals = order.parcels.filter(retired_at__isnull=True).aggregate(
-        weight=Sum("weight_g"), chargeable=Sum("chargeable_weight_g")
-    )
+    totals = order.parcels.aggregate(weight=Sum("weight_g"), chargeable=Sum("chargeable_weight_g"))
     order.weight_g, order.chargeable_weight_g = totals["weight"], totals["chargeable"]
     Consignment.objects.filter(pk=order.pk).update(
         weight_g=order.weight_g, chargeable_weight_g=order.chargeable_weight_g

@@ -231,7 +231,7 @@ BEGIN
         LEFT JOIN warehouse_warehouse d ON d.id = c.destination_id
         WHERE c.id = COALESCE(v_parcel_order, v_order);
         SELECT count(*), max(w.piece_count) INTO arrived, expected FROM warehouse_parcel w
-        WHERE w.consignment_id = warehouse_parcel_scan.consignment_id AND w.retired_at IS NULL;
+        WHERE w.consignment_id = warehouse_parcel_scan.consignment_id;  -- all of an order's parcels
     END IF;
     RETURN NEXT;
 END;

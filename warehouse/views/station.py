@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,11 +30,9 @@ from ..services import (
 )
 from .common import at_station, pdf_response
 
-_CURRENT = Q(retired_at__isnull=True)
-
 
 def _parcels_with_photos():
-    return Parcel.objects.filter(_CURRENT).prefetch_related(
+    return Parcel.objects.prefetch_related(
         Prefetch("photos", queryset=ParcelPhoto.objects.order_by("uploaded_at", "id"))
     )
 
@@ -258,11 +256,9 @@ def parcel_photos(request, station, pk):
 def _labelled(parcels):
     """Parcels with what their label shows: order, customer, destination, and the order's piece count."""
     return (
-        parcels.filter(_CURRENT, consignment__isnull=False)
+        parcels.filter(consignment__isnull=False)
         .select_related("consignment__customer", "consignment__destination")
-        .annotate(
-            arrived=Count("consignment__parcels", filter=Q(consignment__parcels__retired_at__isnull=True))
-        )
+        .annotate(arrived=Count("consignment__parcels"))
     )
 
 
