@@ -73,6 +73,8 @@ DECLARE
     v_destination bigint;
     v_first_warehouse bigint;
     v_new boolean := false;
+    v_others integer;
+    v_others_expected integer;
     r record;
 BEGIN
     PERFORM pg_advisory_xact_lock(p_lock_key);
@@ -87,9 +89,12 @@ BEGIN
         v_order := NULL;
     END IF;
 
-    -- The piece as it is now: scanned before (counted; it may have its order or wait for one) or new.
-    SELECT w.id INTO parcel_id FROM warehouse_parcel w
-    WHERE w.tracking_code = p_code AND w.piece_number = p_piece AND w.retired_at IS NULL;
+    -- The piece as it is now: scanned before (counted; it may have its order or wait for one) or new; and
+    -- in the same look-up, the waybill's other current pieces (what an unmatched scan reports).
+    SELECT max(w.id) FILTER (WHERE w.piece_number = p_piece), count(*) FILTER (WHERE w.piece_number <> p_piece),
+           max(w.piece_count) FILTER (WHERE w.piece_number <> p_piece)
+    INTO parcel_id, v_others, v_others_expected
+    FROM warehouse_parcel w WHERE w.tracking_code = p_code AND w.retired_at IS NULL;
     IF parcel_id IS NOT NULL THEN
         UPDATE warehouse_parcel AS p
         SET scan_count = p.scan_count + 1, piece_count = COALESCE(p_pieces, p.piece_count)
@@ -218,8 +223,8 @@ BEGIN
     END IF;
 
     IF outcome IN ('unidentified', 'conflict') THEN
-        SELECT count(*), max(w.piece_count) INTO arrived, expected FROM warehouse_parcel w
-        WHERE w.tracking_code = p_code AND w.retired_at IS NULL;
+        arrived := v_others + 1;
+        expected := GREATEST(v_others_expected, parcel_piece_count);  -- GREATEST skips NULLs
     ELSE
         SELECT c.id, c.code, c.status, c.created_at, c.current_warehouse_id, c.destination_id, d.code, d.name,
                u.id, u.username, u.customer_code
