@@ -125,6 +125,7 @@ class EventKind(models.TextChoices):
     OWNER = "owner", _("Owner")
     PIECE = "piece", _("Another parcel arrived")
     DESTINATION = "destination", _("Destination depot")
+    PRICED = "priced", _("Charges")
 
 
 class ConsignmentEvent(models.Model):

@@ -8,6 +8,11 @@ from notifications.models import NotificationKind
 from notifications.services import notification_send
 
 from .models import FINISHED, TRANSITIONS, Consignment, ConsignmentEvent, ConsignmentStatus, EventKind
+from .signals import consignment_status_changed
+
+# Checks an app above consignments adds to status moves (billing: an unpaid order is not handed over).
+# Each is called as guard(consignment=…, to=…) before the move and raises DomainError to refuse it.
+TRANSITION_GUARDS: list = []
 
 MAX_WEIGHT_G = 500_000  # 500 kg: a single parcel heavier than this is a typo
 
@@ -34,6 +39,8 @@ def consignment_transition(
             },
             code="illegal_transition",
         )
+    for guard in TRANSITION_GUARDS:
+        guard(consignment=consignment, to=to)
     fields = {"status": to}
     if to in FINISHED:  # from now on its waybill number may be reused (TRACKING_REUSE_AFTER_DAYS)
         fields["finished_at"] = timezone.now()
@@ -57,6 +64,7 @@ def consignment_transition(
     consignment.status = to
     if warehouse is not None:
         consignment.current_warehouse = warehouse
+    consignment_status_changed.send(Consignment, consignment=consignment, old=old, new=to, by=by)
     if to == ConsignmentStatus.AWAITING_DELIVERY:
         notification_send(
             user_id=consignment.customer_id,

@@ -12,6 +12,10 @@ class NotificationKind(models.TextChoices):
     AWAITING_DELIVERY = "awaiting_delivery", _("Order is awaiting delivery")
     TRACKING_STALE = "tracking_stale", _("Registered parcel not received for a long time")
     TRACKING_WITHDRAWN = "tracking_withdrawn", _("Tracking number removed: the parcel is another customer's")
+    CHARGE_CHANGED = "charge_changed", _("Order charges changed")
+    WALLET_CREDITED = "wallet_credited", _("Money added to the wallet")
+    WALLET_DEBITED = "wallet_debited", _("Money taken from the wallet")
+    FEES_ANNOUNCED = "fees_announced", _("New fee schedule announced")
 
 
 class Notification(models.Model):
@@ -47,6 +51,8 @@ class Notification(models.Model):
         db_default="",
         help_text=_("For a notice about a registration that no longer exists."),
     )
+    # The figures of the message, for the kinds that have some: {"amount_vnd": …, "balance_vnd": …, …}.
+    data = models.JSONField(_("details"), default=dict, blank=True, db_default={})
     # When it happened, not when the task delivered it (delivery may lag while a worker is down).
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -79,6 +85,8 @@ class Notification(models.Model):
                 "Tracking number %(tracking)s was registered by more than one customer. We checked and found the "
                 "parcel is another customer's, so it was removed from your list. If the parcel is yours, contact us."
             ) % {"tracking": self.tracking_code}
+        if self.kind in _MONEY_MESSAGES:
+            return _MONEY_MESSAGES[self.kind](self.data, code)
         if self.kind == NotificationKind.AWAITING_DELIVERY:
             return gettext("Order %(code)s is at the Vietnam depot, awaiting delivery (Chờ giao).") % {
                 "code": code
@@ -123,6 +131,7 @@ class PendingNotification(models.Model):
         db_index=False,
     )
     tracking_code = models.CharField(max_length=40, blank=True, db_default="")
+    data = models.JSONField(default=dict, blank=True, db_default={})  # the scan function does not name it
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -132,3 +141,51 @@ class PendingNotification(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.kind} (pending)"
+
+
+def _vnd(value) -> str:
+    """1234000 → "1.234.000 ₫" (Vietnamese grouping whatever the reader's language: it is an amount in đồng)."""
+    try:
+        return f"{int(value):,} ₫".replace(",", ".")
+    except (TypeError, ValueError):
+        return "—"
+
+
+_MONEY_MESSAGES = {
+    NotificationKind.CHARGE_CHANGED: lambda d, code: (
+        (
+            gettext("The charges of order %(code)s changed from %(old)s to %(new)s (%(reason)s).")
+            if d.get("old_vnd") is not None
+            else gettext("Order %(code)s is priced: %(new)s (%(reason)s).")
+        )
+        % {
+            "code": code,
+            "old": _vnd(d.get("old_vnd")),
+            "new": _vnd(d.get("new_vnd")),
+            "reason": gettext(d.get("reason") or "") if d.get("reason") else "",
+        }
+    ),
+    NotificationKind.WALLET_CREDITED: lambda d, code: (
+        gettext("%(amount)s was added to your wallet (%(why)s). Balance: %(balance)s.")
+        % {
+            "amount": _vnd(d.get("amount_vnd")),
+            "why": d.get("why", ""),
+            "balance": _vnd(d.get("balance_vnd")),
+        }
+    ),
+    NotificationKind.WALLET_DEBITED: lambda d, code: (
+        gettext("%(amount)s was taken from your wallet (%(why)s). Balance: %(balance)s.")
+        % {
+            "amount": _vnd(d.get("amount_vnd")),
+            "why": d.get("why", ""),
+            "balance": _vnd(d.get("balance_vnd")),
+        }
+    ),
+    NotificationKind.FEES_ANNOUNCED: lambda d, code: (
+        gettext(
+            "A new fee schedule, “%(name)s”, applies to orders arriving at the China warehouse from %(when)s. "
+            "See the fee schedule page."
+        )
+        % {"name": d.get("name", ""), "when": d.get("effective_from", "")}
+    ),
+}

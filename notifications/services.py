@@ -19,6 +19,7 @@ def notification_send(
     consignment_id: int | None = None,
     tracking_id: int | None = None,
     tracking_code: str = "",
+    data: dict | None = None,
 ) -> None:
     """Notify a user of a change made in the current transaction.
 
@@ -30,8 +31,18 @@ def notification_send(
         consignment_id=consignment_id,
         tracking_id=tracking_id,
         tracking_code=tracking_code,
+        data=data or {},
     )
     transaction.on_commit(notifications_kick)
+
+
+def notifications_send_many(*, user_ids, kind: str, data: dict | None = None) -> int:
+    """The same notice to many users (a fee schedule announced to every customer), in one INSERT."""
+    rows = [PendingNotification(user_id=uid, kind=kind, data=data or {}) for uid in user_ids]
+    PendingNotification.objects.bulk_create(rows, batch_size=1000)
+    if rows:
+        transaction.on_commit(notifications_kick)
+    return len(rows)
 
 
 KICK_DELAY_S = 1.0
@@ -86,6 +97,7 @@ def notifications_deliver_pending(*, batch: int = 500) -> int:
                         consignment_id=p.consignment_id,
                         tracking_id=p.tracking_id,
                         tracking_code=p.tracking_code,
+                        data=p.data,
                         created_at=p.created_at,
                     )
                     for p in deliverable

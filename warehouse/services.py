@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from consignments.models import Consignment, EventKind
+from consignments.signals import consignment_measured
 from consignments.services import (
     MAX_DIMENSION_MM,
     MAX_WEIGHT_G,
@@ -77,6 +78,7 @@ def parcel_measure(*, parcel, weight_g: int, by, length_mm=None, width_mm=None, 
         by=by,
         data={"parcel_id": parcel.pk, "piece": parcel.piece_number, **values, "previous": previous},
     )
+    consignment_measured.send(Consignment, consignment=order, by=by)
     return parcel
 
 

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "warehouse",
     "consignments",
     "notifications",
+    "billing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,131 @@
+"""Reads for billing: the schedule version and exchange rate an order is priced with, wallet figures."""
+
+from datetime import datetime
+
+from django.db.models import Exists, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import (
+    Charge,
+    CustomerGroup,
+    ExchangeRate,
+    FeeSchedule,
+    FreightBracket,
+    ScheduleStatus,
+    Wallet,
+    WalletEntry,
+)
+from .pricing import Bracket, Terms
+
+TERMS_FIELDS = (
+    "volumetric_divisor",
+    "volumetric_min_excess_g",
+    "min_billable_g",
+    "weight_step_g",
+    "volume_pricing",
+    "volume_price_per_m3_vnd",
+    "bulky_below_kg_per_m3",
+    "crate_first_kg_fen",
+    "crate_extra_kg_fen",
+    "bubble_first_kg_fen",
+    "bubble_extra_kg_fen",
+    "insurance_rate_bp",
+    "insurance_min_vnd",
+    "inspection_per_item_vnd",
+    "handling_per_parcel_vnd",
+    "storage_free_days",
+    "storage_per_kg_day_vnd",
+)
+
+_published_terms: dict[int, Terms] = {}  # a published version never changes: read it once per process
+
+
+def terms_for(schedule: FeeSchedule) -> Terms:
+    """The pricing function's view of a schedule version (its brackets by depot)."""
+    if schedule.is_published and schedule.pk in _published_terms:
+        return _published_terms[schedule.pk]
+    brackets: dict[int, list[Bracket]] = {}
+    for b in FreightBracket.objects.filter(schedule=schedule).order_by("depot_id", "from_g"):
+        brackets.setdefault(b.depot_id, []).append(Bracket(b.from_g, b.to_g, b.price_per_kg_vnd))
+    terms = Terms(
+        brackets={depot: tuple(rows) for depot, rows in brackets.items()},
+        schedule_id=schedule.pk,
+        **{name: getattr(schedule, name) for name in TERMS_FIELDS},
+    )
+    if schedule.is_published:
+        _published_terms[schedule.pk] = terms
+    return terms
+
+
+def published_schedules():
+    return FeeSchedule.objects.filter(status=ScheduleStatus.PUBLISHED)
+
+
+def schedule_in_force(at: datetime | None = None) -> FeeSchedule | None:
+    """The published version in force at `at` (now by default): the latest whose start is not after it."""
+    at = at or timezone.now()
+    return published_schedules().filter(effective_from__lte=at).order_by("-effective_from").first()
+
+
+def schedule_upcoming(at: datetime | None = None) -> FeeSchedule | None:
+    """The next published version, announced but not yet in force."""
+    at = at or timezone.now()
+    return published_schedules().filter(effective_from__gt=at).order_by("effective_from").first()
+
+
+def schedule_for(consignment) -> FeeSchedule | None:
+    """The version an order is priced with: the one in force when it arrived at the China warehouse (so a
+    price change announced later never changes what an order already here costs); for an order that arrived
+    before any version was in force, the first version in force now. None: nothing published yet."""
+    return schedule_in_force(consignment.created_at) or schedule_in_force()
+
+
+def exchange_rate_at(at: datetime | None = None) -> ExchangeRate | None:
+    """The CNY→VND rate in force at `at`; for a moment before the first rate, the first rate set."""
+    at = at or timezone.now()
+    rate = ExchangeRate.objects.filter(effective_from__lte=at).order_by("-effective_from").first()
+    return rate or ExchangeRate.objects.order_by("effective_from").first()
+
+
+def default_group() -> CustomerGroup | None:
+    return CustomerGroup.objects.filter(is_default=True).first()
+
+
+def group_of(customer) -> CustomerGroup | None:
+    """A customer's group: the one set on their wallet, else the default group (None if there is none)."""
+    return CustomerGroup.objects.filter(wallets__customer=customer).first() or default_group()
+
+
+def current_charge(consignment) -> Charge | None:
+    return Charge.objects.filter(consignment=consignment, is_current=True).select_related("schedule").first()
+
+
+def balance_of(customer) -> int:
+    """The wallet balance in VND (0 for a customer who never had a wallet)."""
+    return Wallet.objects.filter(customer=customer).values_list("balance_vnd", flat=True).first() or 0
+
+
+def wallets_out_of_balance():
+    """Wallets whose stored balance differs from the sum of their entries: always empty (the check that
+    proves the ledger and the balance agree; run by the tests and `manage.py billing_check`)."""
+    total = (
+        WalletEntry.objects.filter(wallet=OuterRef("pk"))
+        .order_by()
+        .values("wallet")
+        .annotate(s=Sum("amount_vnd"))
+        .values("s")
+    )
+    return Wallet.objects.annotate(ledger=Coalesce(Subquery(total), 0)).exclude(balance_vnd=F("ledger"))
+
+
+def unpaid_orders_of(customer):
+    """The customer's orders awaiting delivery with a final charge not paid yet, oldest first."""
+    from consignments.models import Consignment, ConsignmentStatus
+
+    unpaid = Charge.objects.filter(consignment=OuterRef("pk"), is_current=True, paid_at__isnull=True)
+    return (
+        Consignment.objects.filter(customer=customer, status=ConsignmentStatus.AWAITING_DELIVERY)
+        .filter(Exists(unpaid))
+        .order_by("created_at", "id")
+    )

@@ -1,0 +1,50 @@
+"""The core path: weighed → estimate, Chờ giao → final, a top-up, paying, handing over."""
+
+import pytest
+
+from billing.models import Charge, ChargeStage, EntryKind, WalletEntry
+from billing.selectors import wallets_out_of_balance
+from billing.services.wallet import wallet_pay, wallet_top_up
+from consignments.models import ConsignmentStatus
+from consignments.services import consignment_transition
+from consignments.tests.factories import ConsignmentFactory
+from core.errors import DomainError
+from warehouse.services import parcel_measure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_weighed_then_final_then_paid(schedule, customer, cn_staff, vn_staff):
+    order = ConsignmentFactory(customer=customer)
+    parcel = order.parcels.get()
+    parcel_measure(parcel=parcel, weight_g=12_345, by=cn_staff)
+    charge = Charge.objects.get(consignment=order, is_current=True)
+    assert charge.stage == ChargeStage.ESTIMATE
+    assert charge.lines[0]["code"] == "freight"
+    assert charge.lines[0]["amount_vnd"] == 23_000 * 124 // 10  # 12.4 kg in the 10–30 kg bracket
+    assert charge.total_vnd == 285_200 + 3_000  # + handling for one parcel
+    with pytest.raises(DomainError):
+        wallet_pay(customer=customer, consignments=[order], by=customer)  # not Chờ giao yet
+    order = consignment_transition(consignment=order, to=ConsignmentStatus.IN_TRANSIT, by=cn_staff)
+    order = consignment_transition(
+        consignment=order, to=ConsignmentStatus.AWAITING_DELIVERY, by=vn_staff, warehouse=vn_staff.warehouse
+    )
+    final = Charge.objects.get(consignment=order, is_current=True)
+    assert final.stage == ChargeStage.FINAL and final.total_vnd == charge.total_vnd
+    with pytest.raises(DomainError):
+        consignment_transition(consignment=order, to=ConsignmentStatus.DELIVERED, by=vn_staff)
+    wallet_top_up(customer=customer, amount_vnd=200_000, key="test:1")
+    with pytest.raises(DomainError) as exc:
+        wallet_pay(customer=customer, consignments=[order], by=customer)
+    assert exc.value.code == "insufficient"
+    wallet_top_up(customer=customer, amount_vnd=200_000, key="test:2")
+    wallet_top_up(customer=customer, amount_vnd=200_000, key="test:2")  # the same transfer again
+    [entry] = wallet_pay(customer=customer, consignments=[order], by=customer)
+    assert entry.amount_vnd == -final.total_vnd
+    assert entry.balance_after_vnd == 400_000 - final.total_vnd
+    assert WalletEntry.objects.filter(kind=EntryKind.TOPUP).count() == 2
+    assert not wallets_out_of_balance().exists()
+    with pytest.raises(DomainError) as exc:
+        wallet_pay(customer=customer, consignments=[order], by=customer)
+    assert exc.value.code == "paid"
+    consignment_transition(consignment=order, to=ConsignmentStatus.DELIVERED, by=vn_staff)

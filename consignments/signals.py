@@ -1,0 +1,13 @@
+"""What happens to an order, for the apps above consignments (billing) to act on in the same transaction.
+
+Apps depend one way: consignments and warehouse never import billing. Billing subscribes to these in its
+AppConfig.ready and re-prices the order inside the transaction that changed it, so a charge and the
+measurements it was priced from always commit together.
+"""
+
+from django.dispatch import Signal
+
+# An order's measurements changed (a parcel was weighed or re-measured). Sent with consignment, by.
+consignment_measured = Signal()
+# An order changed status. Sent with consignment, old, new, by.
+consignment_status_changed = Signal()
