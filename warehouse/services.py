@@ -10,7 +10,6 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from consignments.models import Consignment, EventKind
-from consignments.signals import consignment_measured
 from consignments.services import (
     MAX_DIMENSION_MM,
     MAX_WEIGHT_G,
@@ -21,6 +20,7 @@ from consignments.services import (
     consignment_lock_at_china,
     volumetric_weight_g,
 )
+from consignments.signals import consignment_measured
 from core.errors import DomainError
 from tracking.normalize import normalize_tracking_code
 
