@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/", include("consignments.urls")),
     path("notifications/", include("notifications.urls")),
     path("staff/", include("warehouse.urls")),
+    path("", include("billing.urls")),
     # Customers and staff both open parcel photos; the view checks who may see which.
     path("photos/<int:pk>/", warehouse_views.photo_file, name="photo"),
     path("photos/<int:pk>/small/", warehouse_views.photo_file, {"small": True}, name="photo_small"),
