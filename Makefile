@@ -20,6 +20,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_billing
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "REDIS_URL is set: starting a Celery worker and beat beside the server"; \
 		$(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \

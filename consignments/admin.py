@@ -39,6 +39,10 @@ class ConsignmentAdmin(admin.ModelAdmin):
         "status",
         "weight_g",
         "chargeable_weight_g",
+        "goods_vi",
+        "goods_zh",
+        "goods_quantity",
+        "goods_unit_value_fen",
         "current_warehouse",
         "destination",
         "created_at",
@@ -57,3 +61,10 @@ class ConsignmentAdmin(admin.ModelAdmin):
         )
 
     inlines = [EventInline]
+
+    def has_add_permission(self, request):
+        """Orders are made by matching a scanned parcel (warehouse.matching), never by hand."""
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

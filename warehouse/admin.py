@@ -30,8 +30,16 @@ class ParcelAdmin(admin.ModelAdmin):
         "volumetric_divisor",
         "volumetric_weight_g",
         "chargeable_weight_g",
+        "label_destination",
         "retired_at",
     )
+
+    def has_add_permission(self, request):
+        """A parcel exists because a station scanned it."""
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(DepotProvince)
