@@ -10,11 +10,18 @@ class BillingConfig(AppConfig):
     def ready(self):
         # Billing sits above consignments and warehouse: it listens to what they tell, never the other way.
         from consignments.services import TRANSITION_GUARDS
-        from consignments.signals import consignment_measured, consignment_status_changed
+        from consignments.signals import (
+            consignment_destination_changed,
+            consignment_measured,
+            consignment_status_changed,
+        )
 
         from .services import charges
 
         consignment_measured.connect(charges.on_measured, dispatch_uid="billing.on_measured")
+        consignment_destination_changed.connect(
+            charges.on_destination_changed, dispatch_uid="billing.on_depot"
+        )
         consignment_status_changed.connect(charges.on_status_changed, dispatch_uid="billing.on_status")
         if charges.handover_guard not in TRANSITION_GUARDS:
             TRANSITION_GUARDS.append(charges.handover_guard)

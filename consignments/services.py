@@ -8,7 +8,7 @@ from notifications.models import NotificationKind
 from notifications.services import notification_send
 
 from .models import FINISHED, TRANSITIONS, Consignment, ConsignmentEvent, ConsignmentStatus, EventKind
-from .signals import consignment_status_changed
+from .signals import consignment_destination_changed, consignment_status_changed
 
 # Checks an app above consignments adds to status moves (billing: an unpaid order is not handed over).
 # Each is called as guard(consignment=…, to=…) before the move and raises DomainError to refuse it.
@@ -293,4 +293,5 @@ def consignment_set_destination(
         },
         note=note.strip()[:255],
     )
+    consignment_destination_changed.send(Consignment, consignment=locked, by=by)
     return consignment

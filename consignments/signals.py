@@ -11,3 +11,6 @@ from django.dispatch import Signal
 consignment_measured = Signal()
 # An order changed status. Sent with consignment, old, new, by.
 consignment_status_changed = Signal()
+# An order now goes to another Vietnam depot (the customer chose one, or operations transferred it).
+# Sent with consignment, by.
+consignment_destination_changed = Signal()

@@ -27,6 +27,7 @@ REASON_WEIGHED = gettext_noop("weighed")
 REASON_ARRIVED = gettext_noop("arrived at the Vietnam depot")
 REASON_EXTRAS = gettext_noop("extras changed")
 REASON_STORAGE = gettext_noop("storage at the depot")
+REASON_DEPOT = gettext_noop("destination depot changed")
 
 
 def extras_of(consignment) -> Extras:
@@ -176,6 +177,11 @@ def consignment_price(
 def on_measured(sender, *, consignment, by=None, **kwargs):
     """consignments.signals.consignment_measured: an order weighed in China gets its estimate."""
     consignment_price(consignment=consignment, by=by, reason=REASON_WEIGHED)
+
+
+def on_destination_changed(sender, *, consignment, by=None, **kwargs):
+    """consignments.signals.consignment_destination_changed: freight depends on the depot."""
+    consignment_price(consignment=consignment, by=by, reason=REASON_DEPOT)
 
 
 def on_status_changed(sender, *, consignment, old, new, by=None, **kwargs):

@@ -48,3 +48,20 @@ def test_weighed_then_final_then_paid(schedule, customer, cn_staff, vn_staff):
         wallet_pay(customer=customer, consignments=[order], by=customer)
     assert exc.value.code == "paid"
     consignment_transition(consignment=order, to=ConsignmentStatus.DELIVERED, by=vn_staff)
+
+
+def test_a_new_destination_reprices(schedule, customer, cn_staff, ops):
+    from billing.tests.factories import brackets_for
+    from consignments.services import consignment_set_destination
+    from warehouse.tests.factories import VietnamDepotFactory
+
+    saigon = VietnamDepotFactory(code="SG", name="TP.HCM")
+    brackets_for(schedule, saigon, extra_vnd=6_000)
+    order = ConsignmentFactory(customer=customer)
+    parcel_measure(parcel=order.parcels.get(), weight_g=2_000, by=cn_staff)
+    assert Charge.objects.get(consignment=order, is_current=True).lines[0]["amount_vnd"] == 48_000
+    consignment_set_destination(consignment=order, depot=saigon, by=customer)
+    charge = Charge.objects.get(consignment=order, is_current=True)
+    assert charge.lines[0]["amount_vnd"] == 60_000
+    assert Charge.objects.filter(consignment=order).count() == 2
+    assert order.events.filter(kind="priced").count() == 2
