@@ -83,3 +83,12 @@ def english(client):
     from django.conf import settings
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fee_schedule_cache():
+    """billing.selectors caches published schedule versions by id for the process; a test database
+    rolled back reuses ids, so each test starts with the cache empty."""
+    from billing import selectors
+
+    selectors._published_terms.clear()
