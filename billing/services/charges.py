@@ -2,6 +2,7 @@
 reaches Chờ giao (final), when its extras change, and before it is paid (storage days)."""
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -52,20 +53,24 @@ def extras_of(consignment) -> Extras:
 
 def storage_days_of(consignment, *, now=None) -> int:
     """Calendar days (Asia/Ho_Chi_Minh) since the order last became Chờ giao; 0 if it is not waiting."""
-    if consignment.status != ConsignmentStatus.AWAITING_DELIVERY:
-        return 0
-    since = (
+    return storage_days_of_many([consignment], now=now).get(consignment.pk, 0)
+
+
+def storage_days_of_many(consignments, *, now=None) -> dict[int, int]:
+    """{order id: storage days} for several orders in one query (orders not Chờ giao: 0)."""
+    waiting = [c.pk for c in consignments if c.status == ConsignmentStatus.AWAITING_DELIVERY]
+    if not waiting:
+        return {}
+    since = dict(
         ConsignmentEvent.objects.filter(
-            consignment=consignment, kind=EventKind.STATUS, new_status=ConsignmentStatus.AWAITING_DELIVERY
+            consignment_id__in=waiting, kind=EventKind.STATUS, new_status=ConsignmentStatus.AWAITING_DELIVERY
         )
-        .order_by("-at", "-id")
-        .values_list("at", flat=True)
-        .first()
+        .values("consignment_id")
+        .annotate(last=Max("at"))
+        .values_list("consignment_id", "last")
     )
-    if since is None:
-        return 0
-    now = now or timezone.now()
-    return max(0, (timezone.localdate(now) - timezone.localdate(since)).days)
+    today = timezone.localdate(now or timezone.now())
+    return {pk: max(0, (today - timezone.localdate(at)).days) for pk, at in since.items()}
 
 
 def _stage_for(consignment) -> str:

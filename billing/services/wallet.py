@@ -13,7 +13,7 @@ from notifications.services import notification_send
 
 from ..models import Charge, ChargeStage, EntryKind, Wallet, WalletEntry
 from ..selectors import group_of
-from .charges import REASON_STORAGE, consignment_price, storage_days_of
+from .charges import REASON_STORAGE, consignment_price, storage_days_of_many
 
 MAX_AMOUNT_VND = 10_000_000_000  # 10 billion đồng in one entry: beyond that, a typo or an attack
 MAX_ORDERS_PER_PAYMENT = 200
@@ -152,6 +152,8 @@ def wallet_pay(*, customer, consignments, by) -> list[WalletEntry]:
     found = {o.pk for o in orders}
     if len(found) != len(ids) or any(o.customer_id != customer.pk for o in orders):
         raise DomainError(_("Some of these orders are not yours."), code="not_yours")
+    current = {c.consignment_id: c for c in Charge.objects.filter(consignment_id__in=ids, is_current=True)}
+    days = storage_days_of_many(orders)
     charges = {}
     for order in orders:
         if order.status != ConsignmentStatus.AWAITING_DELIVERY:
@@ -160,12 +162,12 @@ def wallet_pay(*, customer, consignments, by) -> list[WalletEntry]:
                 % {"code": order.code},
                 code="not_ready",
             )
-        charge = Charge.objects.filter(consignment=order, is_current=True).first()
+        charge = current.get(order.pk)
         if charge is None or charge.stage != ChargeStage.FINAL:
             raise DomainError(_("Order %(code)s is not priced yet.") % {"code": order.code}, code="unpriced")
         if charge.paid_at is not None:
             raise DomainError(_("Order %(code)s is already paid.") % {"code": order.code}, code="paid")
-        if storage_days_of(order):
+        if days.get(order.pk, 0) > charge.storage_days:
             charge = consignment_price(consignment=order, by=by, reason=REASON_STORAGE) or charge
         charges[order.pk] = charge
     group = group_of(customer)

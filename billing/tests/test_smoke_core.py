@@ -65,3 +65,30 @@ def test_a_new_destination_reprices(schedule, customer, cn_staff, ops):
     assert charge.lines[0]["amount_vnd"] == 60_000
     assert Charge.objects.filter(consignment=order).count() == 2
     assert order.events.filter(kind="priced").count() == 2
+
+
+def test_storage_after_the_free_days_is_priced_when_paying(schedule, customer, cn_staff, vn_staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consignments.models import ConsignmentEvent
+
+    order = ConsignmentFactory(customer=customer)
+    parcel_measure(parcel=order.parcels.get(), weight_g=3_000, by=cn_staff)
+    order = consignment_transition(consignment=order, to=ConsignmentStatus.IN_TRANSIT, by=cn_staff)
+    order = consignment_transition(
+        consignment=order, to=ConsignmentStatus.AWAITING_DELIVERY, by=vn_staff, warehouse=vn_staff.warehouse
+    )
+    final = Charge.objects.get(consignment=order, is_current=True)
+    ConsignmentEvent.objects.filter(consignment=order, new_status=ConsignmentStatus.AWAITING_DELIVERY).update(
+        at=timezone.now() - timedelta(days=8)
+    )
+    wallet_top_up(customer=customer, amount_vnd=1_000_000, key="t:storage")
+    [entry] = wallet_pay(customer=customer, consignments=[order], by=customer)
+    paid = Charge.objects.get(consignment=order, is_current=True)
+    storage = next(line for line in paid.lines if line["code"] == "storage")
+    assert storage["inputs"]["billable_days"] == 3  # 8 days, 5 free
+    assert storage["amount_vnd"] == 3 * 3 * 2_000  # 3 kg × 3 days × 2,000 ₫
+    assert -entry.amount_vnd == paid.total_vnd == final.total_vnd + 18_000
+    assert paid.paid_at is not None
