@@ -60,3 +60,13 @@ def test_postgresql_refuses_to_change_or_delete_an_entry(customer):
     with pytest.raises(DatabaseError), transaction.atomic():
         WalletEntry.objects.filter(pk=entry.pk).delete()
     assert WalletEntry.objects.get(pk=entry.pk).amount_vnd == 100_000
+
+
+def test_billing_check_command(customer):
+    from django.core.management import CommandError, call_command
+
+    wallet_top_up(customer=customer, amount_vnd=100_000, key="t:cmd")
+    call_command("billing_check")
+    Wallet.objects.filter(customer=customer).update(balance_vnd=1)
+    with pytest.raises(CommandError):
+        call_command("billing_check")
