@@ -171,3 +171,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Bank (billing.topups) ---
+# The forwarder's account customers top up to (shown on the top-up page and in its VietQR code).
+BANK_NAME = env("BANK_NAME", default="Vietcombank")
+BANK_BIN = env("BANK_BIN", default="970436")  # NAPAS bank id, 6 digits (970436 Vietcombank, 970422 MB)
+BANK_ACCOUNT_NUMBER = env("BANK_ACCOUNT_NUMBER", default="0123499999")
+BANK_ACCOUNT_HOLDER = env("BANK_ACCOUNT_HOLDER", default="CONG TY TNHH KY GUI MOT BUOC")
+# Transfer content: `<TOPUP_PREFIX> <customer code>`; the webhook credits whoever it names.
+TOPUP_PREFIX = env("TOPUP_PREFIX", default="NAP")
+# Bank-notification webhooks (/webhooks/bank/<provider>/). An empty key refuses that provider (403).
+SEPAY_API_KEY = env("SEPAY_API_KEY", default="")  # `Authorization: Apikey <key>`
+SEPAY_HMAC_SECRET = env("SEPAY_HMAC_SECRET", default="")  # optional `X-SePay-Signature` over the raw body
+CASSO_CHECKSUM_KEY = env("CASSO_CHECKSUM_KEY", default="")  # `X-Casso-Signature: t=…,v1=…`
+CASSO_MAX_AGE_S = env.int("CASSO_MAX_AGE_S", default=300)  # older signatures are replays
+# --- end bank ---
