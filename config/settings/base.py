@@ -56,6 +56,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.brand",
                 "notifications.context_processors.unread_notifications",
+                "billing.context_processors.wallet",
             ],
         },
     },
