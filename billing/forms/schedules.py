@@ -211,7 +211,8 @@ class BracketsField(forms.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
-            "widget", forms.Textarea(attrs={"rows": 5, "spellcheck": "false", "class": "font-monospace"})
+            "widget",
+            forms.Textarea(attrs={"rows": 5, "spellcheck": "false", "class": "form-control font-monospace"}),
         )
         super().__init__(*args, strip=False, **kwargs)
 
@@ -291,8 +292,32 @@ class ScheduleForm(StyledFormMixin, forms.Form):
     def bracket_fields(self):
         return [self[f"brackets_{depot.pk}"] for depot in self.depots]
 
-    def figure_fields(self):
-        return [self[name] for name in FIELD_MAP if name not in ("name", "note")]
+    def figure_groups(self):
+        """The figures in cards: (title, bound fields)."""
+        return [(title, [self[name] for name in names]) for title, names in FIGURE_GROUPS]
+
+
+FIGURE_GROUPS = (
+    (
+        _("Chargeable weight"),
+        ("volumetric_divisor", "volumetric_min_excess_kg", "min_billable_kg", "weight_step_kg"),
+    ),
+    (_("Bulky goods"), ("volume_pricing", "volume_price_per_m3_vnd", "bulky_below_kg_per_m3")),
+    (
+        _("Extras"),
+        (
+            "crate_first_kg_cny",
+            "crate_extra_kg_cny",
+            "bubble_first_kg_cny",
+            "bubble_extra_kg_cny",
+            "insurance_rate_percent",
+            "insurance_min_vnd",
+            "inspection_per_item_vnd",
+            "handling_per_parcel_vnd",
+        ),
+    ),
+    (_("Storage at the Vietnam depot"), ("storage_free_days", "storage_per_kg_day_vnd")),
+)
 
 
 class StartForm(StyledFormMixin, forms.Form):
