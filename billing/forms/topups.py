@@ -16,7 +16,7 @@ TOPUP_MIN_VND = 10_000
 TOPUP_MAX_VND = 500_000_000
 
 # 1000000, 1.000.000, 1,000,000, 1 000 000 (a currency sign or "đ"/"VND" after it is dropped first).
-_GROUPED = re.compile(r"\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*|\d+")
+_GROUPED = re.compile(r"\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*|\d+", re.ASCII)
 _CURRENCY = re.compile(r"(?:₫|đ|Đ|vnđ|vnd|dong|đồng)\.?$", re.IGNORECASE)
 
 
@@ -28,16 +28,16 @@ def parse_vnd(text: str) -> int | None:
     return int(re.sub(r"[.,\s]", "", text))
 
 
-class AmountField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 30)
-        super().__init__(**kwargs)
+class AmountField(forms.Field):
+    """An amount of đồng typed by a person (see parse_vnd), between the top-up limits."""
+
+    widget = forms.TextInput
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
+        value = (value or "").strip()
+        if not value:
             return None
-        amount = parse_vnd(value)
+        amount = parse_vnd(value) if len(value) <= 30 else None
         if amount is None:
             raise forms.ValidationError(_("Enter a whole number of đồng, e.g. 1.000.000."), code="invalid")
         return amount

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -182,6 +182,17 @@ def _parse_casso(body) -> Incoming:
 _MALFORMED = object()  # the body is not JSON
 
 
+def _no_nul(value):
+    """PostgreSQL stores no NUL character (text or jsonb): each becomes U+FFFD, keys too."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nul(v) for v in value]
+    return value
+
+
 def _check_sepay(raw: bytes, parsed, headers) -> None:
     api_key, secret = settings.SEPAY_API_KEY, settings.SEPAY_HMAC_SECRET
     if not api_key and not secret:
@@ -214,11 +225,8 @@ def _check_casso(raw: bytes, parsed, headers) -> None:
     key = settings.CASSO_CHECKSUM_KEY
     if not key:
         raise Refused(403, "not_configured", "casso webhook not configured")
-    parts = dict(
-        part.strip().split("=", 1)
-        for part in (headers.get("X-Casso-Signature") or "").split(",")
-        if "=" in part
-    )
+    header = headers.get("X-Casso-Signature") or ""
+    parts = dict(part.strip().split("=", 1) for part in header.split(",") if "=" in part)
     t, given = parts.get("t", ""), parts.get("v1", "").strip().lower()
     if not t.isdigit() or not given:
         raise Refused(401, "unauthorized", "bad or missing X-Casso-Signature (t=<ms>,v1=<hex>)")
@@ -243,16 +251,8 @@ PROVIDERS = {
     WebhookProvider.CASSO.value: (_check_casso, _parse_casso),
 }
 
-RECORDED_HEADERS = (
-    "Content-Type",
-    "Content-Length",
-    "User-Agent",
-    "Authorization",
-    "X-SePay-Signature",
-    "X-Casso-Signature",
-    "X-Forwarded-For",
-    "X-Real-IP",
-)
+RECORDED_HEADERS = ("Content-Type", "Content-Length", "User-Agent", "Authorization", "X-SePay-Signature")
+RECORDED_HEADERS += ("X-Casso-Signature", "X-Forwarded-For", "X-Real-IP")
 
 
 def _recorded_headers(headers) -> dict:
@@ -262,7 +262,7 @@ def _recorded_headers(headers) -> dict:
         value = headers.get(name)
         if value is None:
             continue
-        value = str(value)[:300]
+        value = _no_nul(str(value)[:300])
         if name == "Authorization":
             scheme, _sep, secret = value.partition(" ")
             value = f"{scheme} ****" if secret else "****"
@@ -294,39 +294,25 @@ def transfer_receive(*, provider: str, incoming: Incoming) -> tuple[BankTransfer
 
     Returns (transfer, outcome): outcome is "credited", "unmatched", "ignored" (money going out) or
     "duplicate" (this provider already told us about this transaction: nothing happens, transfer None)."""
-    customer, codes = (None, []) if incoming.direction == "out" else match_customer(incoming)
     if incoming.direction == "out":
-        status = TransferStatus.IGNORED
+        customer, codes, status = None, [], TransferStatus.IGNORED
     else:
+        customer, codes = match_customer(incoming)
         status = TransferStatus.CREDITED if customer else TransferStatus.UNMATCHED
+    fields = {name: value for name, value in asdict(incoming).items() if name != "provider_code"}
     try:
         with transaction.atomic():
             transfer = BankTransfer.objects.create(
-                provider=provider,
-                external_id=incoming.external_id,
-                direction=incoming.direction,
-                amount_vnd=incoming.amount_vnd,
-                content=incoming.content,
-                account_number=incoming.account_number,
-                bank=incoming.bank,
-                reference=incoming.reference,
-                transaction_at=incoming.transaction_at,
-                raw=incoming.raw,
-                status=status,
-                customer=customer,
-                note="" if customer else ", ".join(codes)[:255],
+                provider=provider, status=status, customer=customer, note=", ".join(codes)[:255], **fields
             )
     except IntegrityError:
         return None, "duplicate"
     if customer is not None:
         reason = " · ".join(part for part in (incoming.bank, incoming.reference) if part) or provider
         try:
+            key = transfer_key(transfer)
             wallet_top_up(
-                customer=customer,
-                amount_vnd=incoming.amount_vnd,
-                key=transfer_key(transfer),
-                transfer=transfer,
-                reason=reason,
+                customer=customer, amount_vnd=incoming.amount_vnd, key=key, transfer=transfer, reason=reason
             )
         except DomainError as exc:  # the ledger refused it (an amount beyond its limits): operations decide
             transfer.status, transfer.customer = TransferStatus.UNMATCHED, None
@@ -336,13 +322,12 @@ def transfer_receive(*, provider: str, incoming: Incoming) -> tuple[BankTransfer
 
 
 def _answer_body(provider: str, answer: WebhookAnswer) -> dict:
+    """SePay wants {"success": true}, Casso {"error": 0}; both get the outcome (and the error)."""
     ok = answer.status < 300
     if provider == WebhookProvider.CASSO:
         body = {"error": 0 if ok else 1, "message": answer.error or answer.outcome}
     else:
-        body = {"success": ok}
-        if not ok:
-            body["error"] = answer.error
+        body = {"success": ok} if ok else {"success": False, "error": answer.error}
     body["outcome"] = answer.outcome
     if answer.transfer is not None:
         body["transfer"] = answer.transfer.pk
@@ -364,7 +349,7 @@ def webhook_receive(
     finally:
         WebhookCall.objects.create(
             provider=provider[:16],
-            body=body[:MAX_BODY_BYTES].decode("utf-8", errors="replace"),
+            body=_no_nul(body[:MAX_BODY_BYTES].decode("utf-8", errors="replace")),
             headers=_recorded_headers(headers),
             remote_addr=(remote_addr or "")[:64],
             status_code=answer.status,
@@ -388,7 +373,7 @@ def _receive(provider: str, body: bytes, headers, *, too_large: bool = False) ->
         check(body, parsed, headers)
         if parsed is _MALFORMED:
             raise _bad("malformed JSON")
-        incoming = parse(parsed)
+        incoming = parse(_no_nul(parsed))
     except Refused as exc:
         return WebhookAnswer(status=exc.status, outcome=exc.outcome, error=exc.error)
     transfer, outcome = transfer_receive(provider=provider, incoming=incoming)
@@ -417,20 +402,13 @@ def transfer_assign(*, transfer: BankTransfer, customer, reason: str, by) -> Ban
         raise DomainError(_("This transfer has already been credited."), code="credited")
     if locked.status == TransferStatus.IGNORED:
         raise DomainError(_("This is money going out of the account: nothing to credit."), code="outgoing")
+    key = transfer_key(locked)
     _entry, created = wallet_top_up(
-        customer=customer,
-        amount_vnd=locked.amount_vnd,
-        key=transfer_key(locked),
-        transfer=locked,
-        by=by,
-        reason=reason,
+        customer=customer, amount_vnd=locked.amount_vnd, key=key, transfer=locked, by=by, reason=reason
     )
     if not created:
         raise DomainError(_("This transfer has already been credited."), code="credited")
-    locked.status = TransferStatus.ASSIGNED
-    locked.customer = customer
-    locked.assigned_by = by
-    locked.assigned_at = timezone.now()
-    locked.note = reason[:255]
+    locked.status, locked.customer, locked.note = TransferStatus.ASSIGNED, customer, reason[:255]
+    locked.assigned_by, locked.assigned_at = by, timezone.now()
     locked.save(update_fields=["status", "customer", "assigned_by", "assigned_at", "note"])
     return locked
