@@ -28,9 +28,7 @@ def fold(text: str) -> str:
     """Upper-case ASCII: diacritics removed (NFKD), đ → D, anything else non-ASCII (emoji) → a space."""
     text = (text or "").replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(
-        ch if ord(ch) < 128 else " " for ch in decomposed if not unicodedata.combining(ch)
-    )
+    ascii_only = "".join(ch if ord(ch) < 128 else " " for ch in decomposed if not unicodedata.combining(ch))
     return ascii_only.upper()
 
 
