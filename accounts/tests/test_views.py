@@ -361,6 +361,10 @@ def test_a_transfer_is_post_only(client_of, ops, to_transfer):
 # The URL names these view tests (the six apps' tests/test_views.py) exercise. A new URL fails this test
 # until its view tests are written: anonymous, wrong persona, right persona, wrong method.
 URLS_WITH_VIEW_TESTS = {
+    "billing:topup",  # billing/tests/test_topup_views.py
+    "billing:bank_webhook",  # billing/tests/test_webhooks.py, test_webhooks_casso.py
+    "billing:transfers",
+    "billing:transfer_assign",  # billing/tests/test_transfers_ops.py
     "billing:order_extras",  # billing/tests/test_order_charges.py
     "billing:wallet",
     "billing:wallet_export",  # billing/tests/test_wallet_statement.py
