@@ -200,7 +200,7 @@ def schedule_draft_create(*, by, copy_from: FeeSchedule | None = None) -> FeeSch
     """A new draft: a copy of `copy_from` (by default the version in force), brackets included; an empty
     draft with the default figures when nothing is published yet."""
     source = copy_from if copy_from is not None else schedule_in_force()
-    name = _("Fee schedule %(date)s (draft)") % {"date": timezone.localdate().strftime("%d/%m/%Y")}
+    name = _("Fee schedule %(date)s") % {"date": timezone.localdate().strftime("%d/%m/%Y")}
     draft = FeeSchedule.objects.create(
         name=name[:100], status=ScheduleStatus.DRAFT, created_by=by, **_copy_fields(source)
     )
