@@ -87,19 +87,13 @@ def _lock(schedule) -> FeeSchedule:
 
 
 def _check_field(name: str, value) -> None:
-    if name == "name":
-        if not isinstance(value, str) or not value.strip():
-            raise ScheduleError(_("Give the version a name."), field=name, code="name")
-        if len(value) > 100:
-            raise ScheduleError(_("The name is at most 100 characters."), field=name, code="name")
-        return
-    if name == "note":
-        if not isinstance(value, str):
-            raise ScheduleError(_("The note must be text."), field=name)
-        return
-    if name == "volume_pricing":
-        if not isinstance(value, bool):
-            raise ScheduleError(_("%(field)s: yes or no.") % {"field": _label(name)}, field=name)
+    if name == "name" and not (isinstance(value, str) and 0 < len(value.strip()) <= 100):
+        raise ScheduleError(_("Give the version a name of at most 100 characters."), field=name, code="name")
+    if name == "note" and not isinstance(value, str):
+        raise ScheduleError(_("The note must be text."), field=name)
+    if name == "volume_pricing" and not isinstance(value, bool):
+        raise ScheduleError(_("%(field)s: yes or no.") % {"field": _label(name)}, field=name)
+    if name in ("name", "note", "volume_pricing"):
         return
     lo, hi = LIMITS[name]
     if not _is_int(value):
@@ -416,10 +410,6 @@ def exchange_rate_set(*, vnd_per_cny, effective_from: datetime | None = None, by
     100,000, 2 decimals). Charges record the rate they used, so a new rate never changes a charge made."""
     rate = _rate(vnd_per_cny)
     start = _start(effective_from, timezone.now())
-    if ExchangeRate.objects.filter(effective_from=start).exists():
-        raise ScheduleError(
-            _("A rate already takes effect at that moment."), field="effective_from", code="same_start"
-        )
     try:
         with transaction.atomic():
             return ExchangeRate.objects.create(effective_from=start, vnd_per_cny=rate, set_by=by)
@@ -435,7 +425,6 @@ def customer_group_set(*, customer, group: CustomerGroup | None, by):
     with the group's discount (each changed total is notified). Returns the wallet."""
     from consignments.models import Consignment
 
-    from ..models import Charge
     from .charges import PRICEABLE, consignment_price
 
     if by is None or getattr(by, "role", "") != Role.OPERATIONS:
@@ -447,11 +436,6 @@ def customer_group_set(*, customer, group: CustomerGroup | None, by):
         return wallet
     wallet.group = group
     wallet.save(update_fields=["group", "updated_at"])
-    paid = Charge.objects.filter(is_current=True, paid_at__isnull=False).values("consignment")
-    for order in (
-        Consignment.objects.filter(customer=customer, status__in=PRICEABLE)
-        .exclude(pk__in=paid)
-        .order_by("pk")
-    ):
-        consignment_price(consignment=order, by=by, reason=REASON_GROUP)
+    for order in Consignment.objects.filter(customer=customer, status__in=PRICEABLE).order_by("pk"):
+        consignment_price(consignment=order, by=by, reason=REASON_GROUP)  # a paid charge stays as it is
     return wallet
