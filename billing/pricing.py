@@ -6,8 +6,11 @@ inputs it recorded. Units: grams, millimetres, VND (đồng), CNY fen (1 CNY = 1
 
 Rules (the fee schedule's, billing.models.FeeSchedule; numbers from MONEY.md):
 - A parcel's chargeable weight is the largest of its actual weight, its volumetric weight
-  (⌈L×W×H mm³ / divisor⌉ g, counted only when it exceeds the actual weight by more than the version's
-  `volumetric_min_excess_g`) and the minimum billable weight, then rounded up to the weight step.
+  (⌈L×W×H mm³ / divisor⌉ g) less the version's allowance `volumetric_min_excess_g`, and the minimum
+  billable weight, then rounded up to the weight step. The allowance is MONEY.md's "volumetric only when it
+  exceeds the actual weight by 3 kg" made continuous: the first 3 kg of excess are free, so a box one gram
+  heavier never pays for less (with the rule as an on/off switch, 6.999 kg in a 10 kg box would pay for
+  10 kg and 7 kg for 7 kg).
 - Freight: the order's chargeable weight (sum of its parcels') falls in one bracket of its destination
   depot (`from_g` < w ≤ `to_g`) and pays that bracket's price per kg. Brackets get cheaper per kg as they go
   up, which would make 10.1 kg cheaper than 10 kg; so an order never pays less than the most a lighter
@@ -127,8 +130,7 @@ def parcel_chargeable(parcel: ParcelMeasure, terms: Terms) -> dict:
         volumetric = _ceil_div(
             parcel.length_mm * parcel.width_mm * parcel.height_mm, terms.volumetric_divisor
         )
-        if volumetric - parcel.weight_g > terms.volumetric_min_excess_g:
-            counted = volumetric
+        counted = max(counted, volumetric - terms.volumetric_min_excess_g)
     chargeable = max(counted, terms.min_billable_g)
     step = terms.weight_step_g or 1
     chargeable = _ceil_div(chargeable, step) * step

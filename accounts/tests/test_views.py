@@ -361,6 +361,13 @@ def test_a_transfer_is_post_only(client_of, ops, to_transfer):
 # The URL names these view tests (the six apps' tests/test_views.py) exercise. A new URL fails this test
 # until its view tests are written: anonymous, wrong persona, right persona, wrong method.
 URLS_WITH_VIEW_TESTS = {
+    "billing:fees",
+    "billing:calculator",  # billing/tests/test_public_pages.py
+    "billing:schedules",
+    "billing:schedule_new",
+    "billing:schedule_edit",
+    "billing:schedule_publish",
+    "billing:exchange_rates",  # billing/tests/test_schedules_views.py
     "billing:topup",  # billing/tests/test_topup_views.py
     "billing:bank_webhook",  # billing/tests/test_webhooks.py, test_webhooks_casso.py
     "billing:transfers",

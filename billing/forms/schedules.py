@@ -235,7 +235,10 @@ class ScheduleForm(StyledFormMixin, forms.Form):
         _("Volumetric divisor"), 1, 100_000, help_text=_("L×W×H in cm ÷ divisor = kg.")
     )
     volumetric_min_excess_kg = _kg(
-        _("Volumetric counts when above actual by (kg)"), help_text=_("0: whenever it is larger.")
+        _("Volumetric allowance (kg)"),
+        help_text=_(
+            "The first kilograms of volumetric weight above the actual weight that are free. 0: none."
+        ),
     )
     min_billable_kg = _kg(_("Minimum billable weight per parcel (kg)"))
     weight_step_kg = _kg(_("Round up to (kg)"), low="0.001")

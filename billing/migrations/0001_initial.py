@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('volumetric_divisor', models.PositiveIntegerField(default=6000, verbose_name='volumetric divisor')),
-                ('volumetric_min_excess_g', models.PositiveIntegerField(default=0, help_text='0: whenever it is larger. Some forwarders use 3000 (3 kg).', verbose_name='volumetric applies above actual by (g)')),
+                ('volumetric_min_excess_g', models.PositiveIntegerField(default=0, help_text='The volumetric weight counts less this: 3000 = the first 3 kg above the actual weight are free.', verbose_name='volumetric allowance (g)')),
                 ('min_billable_g', models.PositiveIntegerField(default=500, verbose_name='minimum billable weight per parcel (g)')),
                 ('weight_step_g', models.PositiveIntegerField(default=100, verbose_name='round up to (g)')),
                 ('volume_pricing', models.BooleanField(default=False, verbose_name='price bulky goods by volume')),

@@ -7,6 +7,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -67,8 +68,9 @@ def _kg(grams) -> str:  # as consignment_tags.kg
 
 def _plain(number: Decimal) -> str:
     """A decimal without trailing zeros: 5 → '5', 10 → '10', 2.50 → '2.5'."""
-    text = f"{number:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    whole, _dot, fraction = f"{number:.2f}".partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
 
 
 def _cny(fen) -> str:
@@ -132,7 +134,8 @@ def line_details(line: dict) -> list[str]:
         out.append(_("%(n)s items × %(per)s") % {"n": i.get("items", 0), "per": vnd(i.get("per_item_vnd"))})
     elif code == "handling":
         out.append(
-            _("%(n)s parcels × %(per)s") % {"n": i.get("parcels", 0), "per": vnd(i.get("per_parcel_vnd"))}
+            ngettext("%(n)s parcel × %(per)s", "%(n)s parcels × %(per)s", i.get("parcels", 0))
+            % {"n": i.get("parcels", 0), "per": vnd(i.get("per_parcel_vnd"))}
         )
     elif code == "storage":
         out.append(

@@ -196,15 +196,29 @@ def test_the_volumetric_weight_counts_when_larger():
     assert freight.inputs["chargeable_g"] == 10_000 and freight.amount_vnd == 240_000
 
 
-def test_the_volumetric_allowance_is_the_one_step_down():
-    """Known exception to "heavier never cheaper", by design of the rule MONEY.md quotes ("volumetric only
-    when it exceeds the actual weight by ≥ 3 kg"): 6.999 kg in a 10 kg box pays for 10 kg, 7 kg for 7 kg.
-    The property tests above use an allowance of 0 (the default); a version with an allowance trades
-    monotonicity for the customer-friendly rule."""
+def test_the_volumetric_allowance_is_free_excess_not_a_switch():
+    """MONEY.md's "volumetric only when it exceeds the actual weight by ≥ 3 kg", made continuous: the first
+    3 kg of excess are free. As an on/off switch 6.999 kg in a 10 kg box would pay for 10 kg and 7 kg for
+    7 kg; continuous, a heavier box never pays for less."""
     t = Terms(brackets={DEPOT: HN}, handling_per_parcel_vnd=0, volumetric_min_excess_g=3_000, weight_step_g=1)
     box = (500, 400, 300)  # 10 kg volumetric
-    assert _price(t, 6_999, box).chargeable_g == 10_000
+    assert _price(t, 2_000, box).chargeable_g == 7_000  # 10 kg volumetric less the 3 kg allowance
+    assert _price(t, 6_999, box).chargeable_g == 7_000
     assert _price(t, 7_000, box).chargeable_g == 7_000
+    assert _price(t, 7_001, box).chargeable_g == 7_001
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    a=st.integers(1, 60_000),
+    b=st.integers(1, 60_000),
+    allowance=st.integers(0, 5_000),
+    dims=st.tuples(st.integers(10, 1200), st.integers(10, 1200), st.integers(10, 1200)),
+)
+def test_heavier_never_cheaper_with_a_volumetric_allowance(a, b, allowance, dims):
+    t = Terms(brackets={DEPOT: HN}, volumetric_min_excess_g=allowance)
+    lo, hi = sorted((a, b))
+    assert _price(t, lo, dims).total_vnd <= _price(t, hi, dims).total_vnd
 
 
 def test_a_depot_without_brackets_cannot_be_priced():
