@@ -1,10 +1,10 @@
-"""Fee schedule versions (biểu phí), exchange rates and customer groups: every write operations make to
-the prices. A version is edited as a draft, checked (schedule_validate) and published with the time it
+"""Fee schedule versions (biểu phí): every write operations make to the prices (exchange rates and
+customer groups: billing.services.rates). A version is edited as a draft, checked (schedule_validate) and published with the time it
 takes effect; a published version is never edited again (every service here refuses it)."""
 
 import logging
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,9 +16,8 @@ from core.errors import DomainError
 from notifications.models import NotificationKind
 from notifications.services import notifications_send_many
 
-from ..models import CustomerGroup, ExchangeRate, FeeSchedule, FreightBracket, ScheduleStatus
+from ..models import FeeSchedule, FreightBracket, ScheduleStatus
 from ..selectors import TERMS_FIELDS, published_schedules, schedule_in_force
-from .wallet import wallet_get
 
 log = logging.getLogger(__name__)
 
@@ -386,56 +385,3 @@ def _reprice_arrived_since(schedule_id: int, start: datetime, by) -> None:
             consignment_price(consignment=order, by=by, reason=REASON_PUBLISHED)
         except Exception:  # one order must not stop the others; it is priced again at its next step
             log.exception("re-pricing %s after fee schedule %s was published", order.pk, schedule_id)
-
-
-def _rate(value) -> Decimal:
-    try:
-        rate = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        rate = None
-    if rate is None or not rate.is_finite():
-        raise ScheduleError(_("Enter the rate as a number, e.g. 3650.50."), field="vnd_per_cny", code="rate")
-    if rate <= 0:
-        raise ScheduleError(_("The rate must be above 0."), field="vnd_per_cny", code="rate")
-    if rate > MAX_RATE:
-        raise ScheduleError(_("The rate is at most 100,000 ₫ per CNY."), field="vnd_per_cny", code="rate")
-    if rate != rate.quantize(Decimal("0.01")):
-        raise ScheduleError(_("At most 2 decimals."), field="vnd_per_cny", code="rate")
-    return rate.quantize(Decimal("0.01"))
-
-
-@transaction.atomic
-def exchange_rate_set(*, vnd_per_cny, effective_from: datetime | None = None, by) -> ExchangeRate:
-    """A CNY→VND rate, in force from now or a moment to come until the next one (positive, at most
-    100,000, 2 decimals). Charges record the rate they used, so a new rate never changes a charge made."""
-    rate = _rate(vnd_per_cny)
-    start = _start(effective_from, timezone.now())
-    try:
-        with transaction.atomic():
-            return ExchangeRate.objects.create(effective_from=start, vnd_per_cny=rate, set_by=by)
-    except IntegrityError as exc:
-        raise ScheduleError(
-            _("A rate already takes effect at that moment."), field="effective_from", code="same_start"
-        ) from exc
-
-
-@transaction.atomic
-def customer_group_set(*, customer, group: CustomerGroup | None, by):
-    """Put a customer in a group (None: the default group). Their orders not paid yet are priced again
-    with the group's discount (each changed total is notified). Returns the wallet."""
-    from consignments.models import Consignment
-
-    from .charges import PRICEABLE, consignment_price
-
-    if by is None or getattr(by, "role", "") != Role.OPERATIONS:
-        raise DomainError(_("Only operations can do this."), code="forbidden")
-    if not getattr(customer, "is_customer", False):
-        raise DomainError(_("Only customers belong to a group."), code="not_customer")
-    wallet = wallet_get(customer, lock=True)
-    if wallet.group_id == (group.pk if group else None):
-        return wallet
-    wallet.group = group
-    wallet.save(update_fields=["group", "updated_at"])
-    for order in Consignment.objects.filter(customer=customer, status__in=PRICEABLE).order_by("pk"):
-        consignment_price(consignment=order, by=by, reason=REASON_GROUP)  # a paid charge stays as it is
-    return wallet

@@ -10,12 +10,11 @@ from django.utils import timezone
 from accounts.tests.factories import CustomerFactory
 from billing.models import Charge, ExchangeRate, FeeSchedule, FreightBracket, ScheduleStatus
 from billing.selectors import group_of, schedule_in_force, schedule_upcoming
+from billing.services.rates import customer_group_set, exchange_rate_set
 from billing.services.schedules import (
     ScheduleError,
     _reprice_arrived_since,
     brackets_check,
-    customer_group_set,
-    exchange_rate_set,
     local_text,
     schedule_brackets_set,
     schedule_draft_create,

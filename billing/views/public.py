@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from consignments.selectors import destination_depots
 
-from ..forms.schedules import CalculatorForm
+from ..forms.calculator import CalculatorForm
 from ..models import CustomerGroup, FreightBracket
 from ..pricing import PricingError, quote
 from ..selectors import (

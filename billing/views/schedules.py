@@ -17,9 +17,9 @@ from core.errors import DomainError
 from ..forms.schedules import ExchangeRateForm, PublishForm, ScheduleForm
 from ..models import ExchangeRate, FeeSchedule, FreightBracket
 from ..selectors import exchange_rate_at, schedule_in_force
+from ..services.rates import exchange_rate_set
 from ..services.schedules import (
     ScheduleError,
-    exchange_rate_set,
     local_text,
     schedule_brackets_set,
     schedule_draft_create,

@@ -20,7 +20,7 @@ from core.errors import DomainError
 from ..forms.wallet import CustomerFindForm, CustomerGroupForm, WalletEntryForm
 from ..models import EntryKind, Wallet, WalletEntry
 from ..selectors import default_group
-from ..services.schedules import customer_group_set
+from ..services.rates import customer_group_set
 from ..services.wallet import wallet_adjust, wallet_refund
 from ..templatetags.billing_tags import vnd
 
