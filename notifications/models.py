@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.money import vnd
 from tracking.selectors import stale_after_days
 
 
@@ -144,11 +145,7 @@ class PendingNotification(models.Model):
 
 
 def _vnd(value) -> str:
-    """1234000 → "1.234.000 ₫" (Vietnamese grouping whatever the reader's language: it is an amount in đồng)."""
-    try:
-        return f"{int(value):,} ₫".replace(",", ".")
-    except (TypeError, ValueError):
-        return "—"
+    return vnd(value) if isinstance(value, int) else "—"
 
 
 _MONEY_MESSAGES = {

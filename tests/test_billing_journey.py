@@ -36,6 +36,7 @@ from billing.selectors import wallets_out_of_balance
 from billing.tests.factories import CustomerGroupFactory, ExchangeRateFactory, FeeScheduleFactory
 from consignments.models import Consignment, ConsignmentStatus
 from consignments.tests.factories import ConsignmentFactory
+from core import money
 from tests.conftest import PHONE, PageFactory
 
 pytestmark = pytest.mark.browser
@@ -55,8 +56,8 @@ TOPUP = 500_000
 
 
 def vnd(amount: int) -> str:
-    """As the pages write money: 1.234.000 ₫ (the `vnd` filter)."""
-    return f"{amount:,}".replace(",", ".") + " ₫"
+    """As the pages write money: 1.234.000 ₫ (core.money.vnd, the `vnd` filter: a no-break space)."""
+    return money.vnd(amount)
 
 
 def vi(message: str) -> str:
@@ -137,7 +138,7 @@ def test_fee_schedule_to_paid_order(page, live_server, settings, tmp_path, ops, 
     copied = brackets.input_value()
     assert "24000" in copied and "21000" in copied, copied  # a copy of the version in force
     desk.fill("#id_name", NEW_NAME)
-    desk.fill("#id_note", "Cước Hà Nội tăng 1.000 ₫/kg.")
+    desk.fill("#id_note", "Cước Hà Nội tăng 1.000\u00a0₫/kg.")
     brackets.fill(NEW_BRACKETS)
     with desk.expect_navigation():
         desk.click("[data-testid=schedule-form] button[type=submit]")

@@ -250,7 +250,7 @@ class ScheduleForm(StyledFormMixin, forms.Form):
     bubble_first_kg_cny = _cny(_("Bubble wrap, first kg (CNY)"))
     bubble_extra_kg_cny = _cny(_("Bubble wrap, each further kg (CNY)"))
     insurance_rate_percent = DecimalCommaField(
-        label=_("Insurance (% of declared value)"),
+        label=_("Insurance (percent of declared value)"),
         min_value=Decimal(0),
         max_value=Decimal(100),
         decimal_places=2,

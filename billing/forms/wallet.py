@@ -39,6 +39,8 @@ class DateInput(forms.DateInput):
 class StatementFilterForm(StyledFormMixin, forms.Form):
     """Filters of the statement and its export: kind and a range of local (Asia/Ho_Chi_Minh) dates."""
 
+    label_suffix = ""  # labels above the fields, as on every other form
+
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *EntryKind.choices]
     )

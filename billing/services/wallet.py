@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop
 
 from consignments.models import Consignment, ConsignmentStatus
 from core.errors import DomainError
+from core.money import vnd
 from notifications.models import NotificationKind
 from notifications.services import notification_send
 
@@ -49,8 +50,8 @@ def _post(
     balance = wallet.balance_vnd + amount_vnd
     if amount_vnd < 0 and floor_vnd is not None and balance < floor_vnd:
         raise DomainError(
-            _("Not enough money in the wallet: %(need)s ₫ more is needed.")
-            % {"need": f"{floor_vnd - balance:,}".replace(",", ".")},
+            _("Not enough money in the wallet: %(need)s more is needed.")
+            % {"need": vnd(floor_vnd - balance)},
             code="insufficient",
         )
     entry = WalletEntry.objects.create(
@@ -175,11 +176,8 @@ def wallet_pay(*, customer, consignments, by) -> list[WalletEntry]:
     total = sum(c.total_vnd for c in charges.values())
     if wallet.balance_vnd - total < floor:
         raise DomainError(
-            _("Not enough money in the wallet: these orders cost %(total)s ₫ and %(need)s ₫ more is needed.")
-            % {
-                "total": f"{total:,}".replace(",", "."),
-                "need": f"{floor - (wallet.balance_vnd - total):,}".replace(",", "."),
-            },
+            _("Not enough money in the wallet: these orders cost %(total)s and %(need)s more is needed.")
+            % {"total": vnd(total), "need": vnd(floor - (wallet.balance_vnd - total))},
             code="insufficient",
         )
     now = timezone.now()
@@ -197,7 +195,7 @@ def wallet_pay(*, customer, consignments, by) -> list[WalletEntry]:
                 balance_after_vnd=balance,
                 idempotency_key=f"pay:{order.pk}",
                 by=by,
-                reason=order.code,
+                reason="",  # the entry links the order: the statement shows its code
                 at=now,
                 consignment=order,
                 charge=charge,

@@ -8,6 +8,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core import money
+
 register = template.Library()
 
 LINE_LABELS = {
@@ -21,29 +23,10 @@ LINE_LABELS = {
 }
 
 
-def _thousands(value: int) -> str:
-    return f"{abs(value):,}".replace(",", ".")
-
-
-@register.filter
-def vnd(value) -> str:
-    """Whole đồng as people read them: 1234000 → '1.234.000 ₫', −5000 → '−5.000 ₫'; empty → '—'."""
-    if value is None or value == "":
-        return "—"
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return f"{'−' if value < 0 else ''}{_thousands(value)} ₫"
-
-
-@register.filter
-def vnd_signed(value) -> str:
-    """A ledger amount with its sign: '+200.000 ₫', '−51.000 ₫'."""
-    if value is None or value == "":
-        return "—"
-    value = int(value)
-    return f"{'−' if value < 0 else '+'}{_thousands(value)} ₫"
+# Amounts of đồng are written by core.money, everywhere (templates, messages, notifications).
+register.filter("vnd", money.vnd)
+register.filter("vnd_signed", money.vnd_signed)
+vnd, vnd_signed = money.vnd, money.vnd_signed
 
 
 @register.filter
@@ -130,7 +113,10 @@ def line_details(line: dict) -> list[str]:
             }
         )
     elif code == "inspection":
-        out.append(_("%(n)s items × %(per)s") % {"n": i.get("items", 0), "per": vnd(i.get("per_item_vnd"))})
+        out.append(
+            ngettext("%(n)s item × %(per)s", "%(n)s items × %(per)s", i.get("items", 0))
+            % {"n": i.get("items", 0), "per": vnd(i.get("per_item_vnd"))}
+        )
     elif code == "handling":
         out.append(
             ngettext("%(n)s parcel × %(per)s", "%(n)s parcels × %(per)s", i.get("parcels", 0))
@@ -178,6 +164,15 @@ def _why_not_priced(consignment, parcels) -> str:
     return _("Not priced yet: the fee schedule has no price for this destination depot yet.")
 
 
+def _missing(customer, amount_vnd: int) -> int:
+    """How much more the wallet needs before `amount_vnd` can be paid (0: it can be paid now)."""
+    from ..selectors import balance_of, group_of
+
+    group = group_of(customer)
+    available = balance_of(customer) + (group.credit_limit_vnd if group else 0)
+    return max(0, amount_vnd - available)
+
+
 @register.inclusion_tag("billing/_order_charges.html", takes_context=True)
 def order_charges(context, consignment):
     """The charges card of an order: the current charge with every input it was priced from (per parcel
@@ -187,7 +182,7 @@ def order_charges(context, consignment):
     from consignments.models import ConsignmentStatus
 
     from ..forms.wallet import OrderExtrasForm
-    from ..models import Charge, ChargeStage, OrderExtras
+    from ..models import Charge, ChargeStage, CustomerGroup, OrderExtras
     from ..services.charges import PRICEABLE
 
     charges = list(
@@ -220,6 +215,11 @@ def order_charges(context, consignment):
             lines=lines,
             is_final=charge.stage == ChargeStage.FINAL,
             reason=_(charge.reason) if charge.reason else "",
+            group_name=(
+                CustomerGroup.objects.filter(code=charge.group_code).values_list("name", flat=True).first()
+                if charge.discount_bp and charge.group_code
+                else ""
+            ),
             divisor=inputs.get("divisor"),
             bracket=inputs,
             evidence=[
@@ -232,6 +232,8 @@ def order_charges(context, consignment):
                 and consignment.status == ConsignmentStatus.AWAITING_DELIVERY
             ),
         )
+        if ctx["payable"]:
+            ctx["missing_vnd"] = _missing(consignment.customer, charge.total_vnd)
     elif consignment.status in PRICEABLE:
         ctx["not_priced"] = _why_not_priced(consignment, parcels)
     if consignment.status == ConsignmentStatus.CN_RECEIVED:

@@ -39,7 +39,7 @@ def test_find_by_code_or_username(client_of, english, ops, customer, other_custo
         response = client.get(URL, {"q": q})
         assert response.context["customer"] == customer
         html = response.content.decode()
-        assert 'data-testid="ops-balance">300.000 ₫<' in html and "+300.000 ₫" in html
+        assert 'data-testid="ops-balance">300.000\u00a0₫<' in html and "+300.000\u00a0₫" in html
         assert 'name="key"' in html
     keys = {client.get(URL, {"q": "YW532"}).context["entry_form"].initial["key"] for _ in range(2)}
     assert len(keys) == 2  # a new key each time the form is rendered
@@ -55,7 +55,7 @@ def test_adjustment_posts_once_however_often_sent(client_of, english, ops, custo
     client = client_of(ops)
     data = form()
     response = client.post(entry_url(customer), data, follow=True)
-    assert "Adjustment of −20.000 ₫ recorded for YW532" in response.content.decode()
+    assert "Adjustment of −20.000\u00a0₫ recorded for YW532" in response.content.decode()
     response = client.post(entry_url(customer), data, follow=True)  # the same form again
     assert "already sent" in response.content.decode()
     entry = WalletEntry.objects.get()

@@ -23,11 +23,11 @@ def extras_url(order):
 
 
 def test_vnd_filters():
-    assert vnd(1_234_000) == "1.234.000 ₫"
-    assert vnd(0) == "0 ₫"
-    assert vnd(-5_000) == "−5.000 ₫"
+    assert vnd(1_234_000) == "1.234.000\u00a0₫"
+    assert vnd(0) == "0\u00a0₫"
+    assert vnd(-5_000) == "−5.000\u00a0₫"
     assert vnd(None) == "—"
-    assert vnd_signed(200_000) == "+200.000 ₫" and vnd_signed(-51_000) == "−51.000 ₫"
+    assert vnd_signed(200_000) == "+200.000\u00a0₫" and vnd_signed(-51_000) == "−51.000\u00a0₫"
     assert [percent_bp(bp) for bp in (0, 500, 1000, 250)] == ["0 %", "5 %", "10 %", "2.5 %"]
 
 
@@ -48,9 +48,9 @@ def test_estimate_shows_every_input_and_the_photos(client_of, english, schedule,
     assert "1.23 kg" in html and "1.3 kg" in html  # rounded up to the 0.1 kg step
     assert "÷ 6000" in html or "6000" in html  # the divisor
     # The bracket and price per kg (17.3 kg → 10–30 kg at 23,000 ₫), the schedule version, the rate.
-    assert "17.3 kg chargeable × 23.000 ₫ per kg (bracket 10–30 kg)" in html
+    assert "17.3 kg chargeable × 23.000\u00a0₫ per kg (bracket 10–30 kg)" in html
     assert charge.schedule.name in html
-    assert "1 CNY = 3650.00 ₫" in html
+    assert "1 CNY = 3650.00\u00a0₫" in html
     assert photo.get_absolute_url() in html and photo.get_thumbnail_url() in html
     assert 'data-testid="extras-form"' in html  # still in China: extras can be chosen
     assert 'data-testid="pay-order"' not in html
@@ -109,7 +109,7 @@ def test_line_details_name_their_inputs():
             },
         }
     )
-    assert "3 days × 2 kg × 2.000 ₫" in text
+    assert "3 days × 2 kg × 2.000\u00a0₫" in text
     freight = line_details(
         {
             "code": "freight",
@@ -123,7 +123,7 @@ def test_line_details_name_their_inputs():
             },
         }
     )
-    assert "above 100 kg" in freight[0] and "5 %" in freight[1] and "2.520.000 ₫" in freight[1]
+    assert "above 100 kg" in freight[0] and "5 %" in freight[1] and "2.520.000\u00a0₫" in freight[1]
 
 
 def test_extras_reprice_the_order(client_of, english, schedule, customer, cn_staff):

@@ -68,12 +68,12 @@ def test_fee_page_shows_the_version_in_force(client, schedule, depot, english):
     assert schedule.name in html
     assert timezone.localtime(schedule.effective_from).strftime("%d/%m/%Y %H:%M") in html
     assert depot.name in html
-    for price in ("24.000 ₫", "23.000 ₫", "22.000 ₫", "21.000 ₫"):
+    for price in ("24.000\u00a0₫", "23.000\u00a0₫", "22.000\u00a0₫", "21.000\u00a0₫"):
         assert price in html
     assert "up to 10 kg" in html and "above 100 kg" in html
     assert "÷ 6000" in html and "At least 0.5 kg per parcel, rounded up to the next 0.1 kg" in html
-    assert "25 CNY" in html and "91.250 ₫" in html  # 25 CNY × 3,650
-    assert "5 free days" in html and "2.000 ₫ per kg per day" in html
+    assert "25 CNY" in html and "91.250\u00a0₫" in html  # 25 CNY × 3,650
+    assert "5 free days" in html and "2.000\u00a0₫ per kg per day" in html
     assert "VIP 1" in html and "3 %" in html
     assert "New prices announced" not in html
 
@@ -82,7 +82,7 @@ def test_an_upcoming_version_is_announced_with_its_table(client, schedule, upcom
     html = client.get(reverse(FEES)).content.decode()
     assert "New prices announced" in html
     assert timezone.localtime(upcoming.effective_from).strftime("%d/%m/%Y %H:%M") in html
-    assert upcoming.name in html and "25.000 ₫" in html  # its first bracket
+    assert upcoming.name in html and "25.000\u00a0₫" in html  # its first bracket
 
 
 def test_calculator_prices_like_a_charge(client, schedule, depot, english):
@@ -90,7 +90,7 @@ def test_calculator_prices_like_a_charge(client, schedule, depot, english):
     [result] = response.context["results"]
     assert result["total_vnd"] == 285_200 + 3_000  # as billing/tests/test_smoke_core.py's charge
     html = response.content.decode()
-    assert "288.200 ₫" in html and schedule.name in html
+    assert "288.200\u00a0₫" in html and schedule.name in html
     assert "12.4 kg chargeable" in html and "bracket 10–30 kg" in html
 
 
@@ -132,7 +132,7 @@ def test_calculator_shows_the_upcoming_price_too(client, schedule, upcoming, dep
     now, later = response.context["results"]
     assert (now["total_vnd"], later["total_vnd"]) == (123_000, 128_000)
     assert later["difference_vnd"] == 5_000
-    assert "5.000 ₫ more than today" in response.content.decode()
+    assert "5.000\u00a0₫ more than today" in response.content.decode()
 
 
 def test_a_signed_in_customer_gets_their_groups_discount(client_of, customer, ops, schedule, depot):
@@ -201,7 +201,7 @@ def test_htmx_gets_only_the_calculator(client, schedule, depot):
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="calculator"') and "<nav" not in html
-    assert "123.000 ₫" in html
+    assert "123.000\u00a0₫" in html
 
 
 def test_the_form_works_without_javascript(client, schedule, depot):

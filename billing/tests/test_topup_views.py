@@ -60,14 +60,14 @@ def test_the_page_shows_where_to_transfer_with_copy_buttons_and_a_qr_code(client
 
 
 @pytest.mark.parametrize(
-    "typed", ["1.000.000", "1,000,000", "1000000", "1 000 000", " 1.000.000 ₫ ", "1000000đ"]
+    "typed", ["1.000.000", "1,000,000", "1000000", "1 000 000", " 1.000.000\u00a0₫ ", "1000000đ"]
 )
 def test_the_amount_is_read_as_people_type_it_and_goes_into_the_code(client_of, customer, bank, typed):
     response = client_of(customer).get(URL, {"amount": typed})
     assert response.context["amount"] == 1_000_000
     assert response.context["qr"] == expected_qr(1_000_000)
     html = response.content.decode()
-    assert 'data-copy="1000000"' in html and "1.000.000 ₫" in html
+    assert 'data-copy="1000000"' in html and "1.000.000\u00a0₫" in html
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_the_last_ten_top_ups_are_listed_and_only_ones_own(client_of, customer, 
     assert [e.amount_vnd for e in rows] == [10_000 * (i + 1) for i in range(11, 1, -1)]
     html = response.content.decode()
     assert html.count('data-testid="topup-row"') == 10
-    assert "+120.000 ₫" in html and "777.000" not in html
+    assert "+120.000\u00a0₫" in html and "777.000" not in html
 
 
 def test_no_top_ups_yet(client_of, customer, bank):

@@ -89,7 +89,7 @@ def test_the_list_shows_unmatched_transfers_with_what_ops_need(client_of, ops, c
     rows = list(response.context["page"])
     assert [t.external_id for t in rows] == ["2"]
     html = response.content.decode()
-    assert "1.234.000 ₫" in html and "MBVCB.123.chuyen tien.CT tu 0987" in html and "Vietcombank" in html
+    assert "1.234.000\u00a0₫" in html and "MBVCB.123.chuyen tien.CT tu 0987" in html and "Vietcombank" in html
     assert html.count('data-testid="assign-form"') == 1
     assert response.context["unmatched_count"] == 1
 
@@ -147,7 +147,7 @@ def test_after_assigning_the_filter_is_kept_and_the_message_shown(
     response = _post(client_of(ops), unmatched, query="?status=all")
     assert response.url == LIST + "?status=all"
     page = client_of(ops).get(response.url)
-    assert "1.500.000 ₫ credited to thubin89x (YW532)" in page.content.decode()
+    assert "1.500.000\u00a0₫ credited to thubin89x (YW532)" in page.content.decode()
     assert 'data-testid="transfer-customer"' in page.content.decode()
 
 

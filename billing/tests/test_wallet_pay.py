@@ -34,9 +34,9 @@ def test_page_lists_unpaid_orders_all_ticked(client_of, english, schedule, custo
     assert html.count('name="orders"') == 2 and html.count(" checked") >= 2
     total = COST_2KG + 3 * 24_000 + 3_000
     assert response.context["total"] == total
-    assert 'data-testid="pay-total">126.000 ₫<' in html
-    assert 'data-testid="pay-balance">100.000 ₫<' in html
-    assert 'data-testid="pay-missing"' in html and "26.000 ₫" in html
+    assert 'data-testid="pay-total">126.000\u00a0₫<' in html
+    assert 'data-testid="pay-balance">100.000\u00a0₫<' in html
+    assert 'data-testid="pay-missing"' in html and "26.000\u00a0₫" in html
 
 
 def test_running_total_follows_the_ticks(client_of, schedule, customer):
@@ -45,13 +45,13 @@ def test_running_total_follows_the_ticks(client_of, schedule, customer):
     response = client.get(URL, {"summary": "1", "orders": [second.pk]}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="pay-summary"') and "<html" not in html
-    assert 'data-testid="pay-total">75.000 ₫<' in html and 'data-testid="pay-count">1<' in html
+    assert 'data-testid="pay-total">75.000\u00a0₫<' in html and 'data-testid="pay-count">1<' in html
     html = client.get(URL, {"summary": "1"}, HTTP_HX_REQUEST="true").content.decode()
-    assert 'data-testid="pay-total">0 ₫<' in html and 'data-testid="pay-count">0<' in html
+    assert 'data-testid="pay-total">0\u00a0₫<' in html and 'data-testid="pay-count">0<' in html
     html = client.get(
         URL, {"summary": "1", "orders": [first.pk, second.pk]}, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert 'data-testid="pay-total">126.000 ₫<' in html
+    assert 'data-testid="pay-total">126.000\u00a0₫<' in html
 
 
 def test_pays_the_ticked_orders_in_one_action(client_of, english, schedule, customer):
@@ -77,7 +77,7 @@ def test_not_enough_money_says_how_much_and_charges_nothing(client_of, english, 
     response = client_of(customer).post(URL, {"orders": [order.pk]})
     html = response.content.decode()
     assert response.status_code == 200 and 'data-testid="pay-error"' in html
-    assert "1.000 ₫ more is needed" in html and "Nothing was charged." in html
+    assert "1.000\u00a0₫ more is needed" in html and "Nothing was charged." in html
     nothing_charged(customer, 50_000)
 
 

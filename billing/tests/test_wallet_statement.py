@@ -55,15 +55,15 @@ def test_statement_shows_balance_limit_and_entries(client_of, english, customer,
     wallet_top_up(customer=customer, amount_vnd=300_000, key="bank:1", reason="bank transfer")
     wallet_adjust(customer=customer, amount_vnd=-20_000, reason="Phí kiểm đếm thiếu", by=ops, key="ops:1")
     html = client_of(customer).get(URL).content.decode()
-    assert 'data-testid="wallet-balance-page">280.000 ₫<' in html
-    assert "500.000 ₫" in html  # the credit limit of their group
-    assert "+300.000 ₫" in html and "−20.000 ₫" in html
+    assert 'data-testid="wallet-balance-page">280.000\u00a0₫<' in html
+    assert "500.000\u00a0₫" in html  # the credit limit of their group
+    assert "+300.000\u00a0₫" in html and "−20.000\u00a0₫" in html
     assert "Phí kiểm đếm thiếu" in html and "text-danger" in html and "text-success" in html
-    assert html.index("−20.000 ₫") < html.index("+300.000 ₫")  # newest first
+    assert html.index("−20.000\u00a0₫") < html.index("+300.000\u00a0₫")  # newest first
     assert reverse("billing:pay") in html
 
 
-def test_statement_filters_by_kind_and_local_dates(client_of, customer):
+def test_statement_filters_by_kind_and_local_dates(client_of, customer, english):
     tz = timezone.get_default_timezone()
     day = datetime(2025, 3, 10, tzinfo=tz)
     # 23:30 local on the 9th is 16:30 UTC: it belongs to the 9th, not the 10th.
@@ -167,4 +167,4 @@ def test_balance_snippet_renders_for_customers(rf, customer):
     request = rf.get("/")
     request.user = customer
     html = render_to_string("billing/_balance.html", request=request)
-    assert "50.000 ₫" in html and reverse("billing:wallet") in html
+    assert "50.000\u00a0₫" in html and reverse("billing:wallet") in html

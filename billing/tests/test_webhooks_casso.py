@@ -5,9 +5,9 @@ import time
 
 import pytest
 
+from billing.bank_formats import casso_signature, casso_signed_message
 from billing.models import BankTransfer, TransferStatus, WalletEntry, WebhookCall
 from billing.selectors import balance_of
-from billing.bank_formats import casso_signature, casso_signed_message
 
 KEY = "casso-checksum-key-test"
 URL = "/webhooks/bank/casso/"
