@@ -378,7 +378,8 @@ URLS_WITH_VIEW_TESTS = {
     "billing:pay",  # billing/tests/test_wallet_pay.py
     "billing:ops_wallets",
     "billing:ops_wallet_entry",
-    "billing:ops_wallet_group",  # billing/tests/test_ops_wallet.py
+    "billing:ops_wallet_group",
+    "billing:ops_wallet_reverse",  # billing/tests/test_ops_wallet.py
     "warehouse:parcel",
     "warehouse:labels",
     "home",

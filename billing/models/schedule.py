@@ -44,9 +44,11 @@ class FeeSchedule(models.Model):
     # Chargeable weight per parcel: max(actual, volumetric), then the minimum, then rounded up to the step.
     volumetric_divisor = models.PositiveIntegerField(_("volumetric divisor"), default=6000)
     volumetric_min_excess_g = models.PositiveIntegerField(
-        _("volumetric applies above actual by (g)"),
+        _("volumetric allowance (g)"),
         default=0,
-        help_text=_("0: whenever it is larger. Some forwarders use 3000 (3 kg)."),
+        help_text=_(
+            "The volumetric weight counts less this: 3000 = the first 3 kg above the actual weight are free."
+        ),
     )
     min_billable_g = models.PositiveIntegerField(_("minimum billable weight per parcel (g)"), default=500)
     weight_step_g = models.PositiveIntegerField(_("round up to (g)"), default=100)

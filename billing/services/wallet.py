@@ -93,16 +93,17 @@ def wallet_top_up(*, customer, amount_vnd: int, key: str, transfer=None, by=None
     return entry, created
 
 
-def _manual(kind, *, customer, amount_vnd: int, reason: str, by, key: str, consignment=None) -> WalletEntry:
+def _manual(
+    kind, *, customer, amount_vnd: int, reason: str, by, key: str, consignment=None, reverses=None
+) -> WalletEntry:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why: the customer sees the reason on their statement."), code="reason")
     if by is None or not getattr(by, "role", "") == "ops":
         raise DomainError(_("Only operations can do this."), code="forbidden")
     wallet = wallet_get(customer, lock=True)
-    entry, created = _post(
-        wallet, kind=kind, amount_vnd=amount_vnd, key=key, by=by, reason=reason, consignment=consignment
-    )
+    links = {"consignment": consignment, **({"reverses": reverses} if reverses is not None else {})}
+    entry, created = _post(wallet, kind=kind, amount_vnd=amount_vnd, key=key, by=by, reason=reason, **links)
     if created:
         _notify(entry, reason)
     return entry
@@ -214,3 +215,26 @@ def wallet_pay(*, customer, consignments, by) -> list[WalletEntry]:
     Wallet.objects.filter(pk=wallet.pk).update(balance_vnd=balance, updated_at=now)
     wallet.balance_vnd = balance
     return entries
+
+
+@transaction.atomic
+def wallet_reverse(*, entry: WalletEntry, reason: str, by) -> WalletEntry:
+    """Operations undo one ledger entry (đảo bút toán): a new entry of the opposite amount that names the
+    one it reverses; the original stays as it was. An entry is reversed at most once (a unique link and
+    the key `reverse:<id>`); a reversal is not itself reversed (post an adjustment instead). Reversing a
+    payment does not mark the order unpaid: refunds for an order go through wallet_refund."""
+    if entry.kind == EntryKind.REVERSAL:
+        raise DomainError(_("A reversal cannot be reversed: make an adjustment instead."), code="reversal")
+    if WalletEntry.objects.filter(reverses=entry).exists():
+        raise DomainError(_("This entry is already reversed."), code="reversed")
+    customer = entry.wallet.customer
+    return _manual(
+        EntryKind.REVERSAL,
+        customer=customer,
+        amount_vnd=-entry.amount_vnd,
+        reason=reason,
+        by=by,
+        key=f"reverse:{entry.pk}",
+        consignment=entry.consignment,
+        reverses=entry,
+    )

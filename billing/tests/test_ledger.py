@@ -70,3 +70,27 @@ def test_billing_check_command(customer):
     Wallet.objects.filter(customer=customer).update(balance_vnd=1)
     with pytest.raises(CommandError):
         call_command("billing_check")
+
+
+def test_an_entry_is_reversed_once_by_operations_with_a_reason(customer, ops):
+    from billing.services.wallet import wallet_reverse
+
+    entry, _ = wallet_top_up(customer=customer, amount_vnd=70_000, key="t:rev")
+    with pytest.raises(DomainError):
+        wallet_reverse(entry=entry, reason="", by=ops)
+    with pytest.raises(DomainError):
+        wallet_reverse(entry=entry, reason="chuyển nhầm", by=customer)
+    reversal = wallet_reverse(entry=entry, reason="chuyển nhầm", by=ops)
+    assert (reversal.kind, reversal.amount_vnd, reversal.balance_after_vnd, reversal.reverses) == (
+        EntryKind.REVERSAL,
+        -70_000,
+        0,
+        entry,
+    )
+    with pytest.raises(DomainError) as exc:
+        wallet_reverse(entry=entry, reason="lần nữa", by=ops)
+    assert exc.value.code == "reversed"
+    with pytest.raises(DomainError):
+        wallet_reverse(entry=reversal, reason="đảo lại", by=ops)
+    assert WalletEntry.objects.get(pk=entry.pk).amount_vnd == 70_000  # the original is untouched
+    assert not wallets_out_of_balance().exists()

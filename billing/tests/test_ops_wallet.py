@@ -139,3 +139,30 @@ def test_ops_wrong_persona_and_method(client, client_of, ops, customer, vn_staff
     assert ops_client.post(URL).status_code == 405
     assert ops_client.get(urls[1]).status_code == 405 and ops_client.get(urls[2]).status_code == 405
     assert not WalletEntry.objects.exists()
+
+
+def test_operations_reverse_an_entry_once(client_of, customer, ops, other_customer):
+    from django.urls import reverse
+
+    from billing.models import EntryKind, WalletEntry
+    from billing.services.wallet import wallet_top_up
+
+    entry, _ = wallet_top_up(customer=customer, amount_vnd=40_000, key="t:ops-rev")
+    url = reverse("billing:ops_wallet_reverse", args=[entry.pk])
+    assert client_of(other_customer).post(url, {"reason": "x"}).status_code == 403
+    client = client_of(ops)
+    assert client.get(url).status_code == 405
+    assert (
+        client.post(reverse("billing:ops_wallet_reverse", args=[999999]), {"reason": "x"}).status_code == 404
+    )
+    client.post(url, {"reason": ""})
+    assert not WalletEntry.objects.filter(kind=EntryKind.REVERSAL).exists()
+    response = client.post(url, {"reason": "chuyển nhầm"})
+    assert response.status_code == 302
+    client.post(url, {"reason": "lần nữa"})
+    reversal = WalletEntry.objects.get(kind=EntryKind.REVERSAL)
+    assert reversal.amount_vnd == -40_000 and reversal.reverses == entry and reversal.by == ops
+    before = client.get(response.url).content.decode()
+    assert "ops-reverse-form" not in before  # the top-up is reversed, and a reversal is not reversed
+    wallet_top_up(customer=customer, amount_vnd=10_000, key="t:ops-rev-2")
+    assert client.get(response.url).content.decode().count('data-testid="ops-reverse-form"') == 1

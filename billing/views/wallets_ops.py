@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from uuid import uuid4
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -21,7 +21,7 @@ from ..forms.wallet import CustomerFindForm, CustomerGroupForm, WalletEntryForm
 from ..models import EntryKind, Wallet, WalletEntry
 from ..selectors import default_group
 from ..services.rates import customer_group_set
-from ..services.wallet import wallet_adjust, wallet_refund
+from ..services.wallet import wallet_adjust, wallet_refund, wallet_reverse
 from ..templatetags.billing_tags import vnd
 
 LAST_ENTRIES = 20
@@ -58,6 +58,7 @@ def _desk(customer, *, entry_form=None, group_form=None) -> dict:
         "entries": list(
             WalletEntry.objects.filter(wallet_id=customer.pk)
             .select_related("consignment", "by")
+            .annotate(is_reversed=Exists(WalletEntry.objects.filter(reverses=OuterRef("pk"))))
             .order_by("-id")[:LAST_ENTRIES]
         ),
         "entry_form": entry_form or WalletEntryForm(initial={"key": uuid4(), "kind": EntryKind.ADJUSTMENT}),
@@ -170,8 +171,25 @@ def ops_wallet_group(request, pk):
     return _back(customer)
 
 
+@operations_required
+@require_POST
+def ops_wallet_reverse(request, pk):
+    """Reverse one ledger entry (a new entry of the opposite amount), with a reason."""
+    entry = WalletEntry.objects.select_related("wallet__customer").filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    try:
+        wallet_reverse(entry=entry, reason=request.POST.get("reason", ""), by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Entry reversed: %(amount)s.") % {"amount": vnd(-entry.amount_vnd)})
+    return _back(entry.wallet.customer)
+
+
 urlpatterns = [
     path("staff/billing/wallets/", ops_wallets, name="ops_wallets"),
     path("staff/billing/wallets/<int:pk>/entry/", ops_wallet_entry, name="ops_wallet_entry"),
     path("staff/billing/wallets/<int:pk>/group/", ops_wallet_group, name="ops_wallet_group"),
+    path("staff/billing/entries/<int:pk>/reverse/", ops_wallet_reverse, name="ops_wallet_reverse"),
 ]
