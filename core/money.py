@@ -23,3 +23,17 @@ def vnd_signed(value) -> str:
         return "—"
     value = int(value)
     return f"{'−' if value < 0 else '+'}{abs(value):,}{NBSP}₫".replace(",", ".")
+
+
+def vnd_rate(value) -> str:
+    """An exchange rate in đồng per unit, written like money: Decimal('3650.00') → '3.650 ₫',
+    Decimal('3650.50') → '3.650,5 ₫' (a decimal comma: a dot is the thousands separator here)."""
+    if value is None or value == "":
+        return "—"
+    from decimal import Decimal
+
+    number = Decimal(str(value)).quantize(Decimal("0.01"))
+    whole, _dot, fraction = f"{number:.2f}".partition(".")
+    fraction = fraction.rstrip("0")
+    text = f"{int(whole):,}".replace(",", ".")
+    return f"{text},{fraction}{NBSP}₫" if fraction else f"{text}{NBSP}₫"

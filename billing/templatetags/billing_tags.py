@@ -26,6 +26,7 @@ LINE_LABELS = {
 # Amounts of đồng are written by core.money, everywhere (templates, messages, notifications).
 register.filter("vnd", money.vnd)
 register.filter("vnd_signed", money.vnd_signed)
+register.filter("vnd_rate", money.vnd_rate)
 vnd, vnd_signed = money.vnd, money.vnd_signed
 
 
@@ -93,14 +94,14 @@ def line_details(line: dict) -> list[str]:
     elif code in ("crate", "bubble"):
         out.append(
             _(
-                "%(first)s CNY first kg + %(n)s × %(extra)s CNY per further kg = %(total)s CNY × %(rate)s ₫ per CNY"
+                "%(first)s CNY first kg + %(n)s × %(extra)s CNY per further kg = %(total)s CNY × %(rate)s per CNY"
             )
             % {
                 "first": _cny(i.get("first_kg_fen", 0)),
                 "n": i.get("extra_kg", 0),
                 "extra": _cny(i.get("extra_kg_fen", 0)),
                 "total": _cny(i.get("total_fen", 0)),
-                "rate": i.get("vnd_per_cny", "—"),
+                "rate": money.vnd_rate(i.get("vnd_per_cny")),
             }
         )
     elif code == "insurance":

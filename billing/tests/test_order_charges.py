@@ -50,7 +50,7 @@ def test_estimate_shows_every_input_and_the_photos(client_of, english, schedule,
     # The bracket and price per kg (17.3 kg → 10–30 kg at 23,000 ₫), the schedule version, the rate.
     assert "17.3 kg chargeable × 23.000\u00a0₫ per kg (bracket 10–30 kg)" in html
     assert charge.schedule.name in html
-    assert "1 CNY = 3650.00\u00a0₫" in html
+    assert "1 CNY = 3.650\u00a0₫" in html
     assert photo.get_absolute_url() in html and photo.get_thumbnail_url() in html
     assert 'data-testid="extras-form"' in html  # still in China: extras can be chosen
     assert 'data-testid="pay-order"' not in html
@@ -96,7 +96,7 @@ def test_line_details_name_their_inputs():
             },
         }
     )
-    assert "25 CNY" in text and "2 × 2 CNY" in text and "29 CNY" in text and "3650.00" in text
+    assert "25 CNY" in text and "2 × 2 CNY" in text and "29 CNY" in text and "3.650\u00a0₫" in text
     [text] = line_details(
         {
             "code": "storage",

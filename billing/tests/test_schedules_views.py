@@ -264,7 +264,7 @@ def test_exchange_rate_form_and_history(client_of, ops, english):
     )
     assert response.status_code == 302
     html = client.get(reverse("billing:exchange_rates")).content.decode()
-    assert "3650.50" in html and "In force" in html and ops.username in html
+    assert "3.650,5\u00a0₫" in html and "In force" in html and ops.username in html
     response = client.post(reverse("billing:exchange_rates"), {"vnd_per_cny": "-1", "effective_from": ""})
     assert "above 0" in response.context["form"].errors["vnd_per_cny"][0]
     assert ExchangeRate.objects.count() == 1

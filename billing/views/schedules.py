@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import operations_required
 from consignments.selectors import destination_depots
 from core.errors import DomainError
+from core.money import vnd_rate
 
 from ..forms.schedules import ExchangeRateForm, PublishForm, ScheduleForm
 from ..models import ExchangeRate, FeeSchedule, FreightBracket
@@ -189,8 +190,8 @@ def exchange_rates(request):
         else:
             messages.success(
                 request,
-                _("Rate %(rate)s ₫ per CNY set, in force from %(when)s.")
-                % {"rate": rate.vnd_per_cny, "when": local_text(rate.effective_from)},
+                _("Rate %(rate)s per CNY set, in force from %(when)s.")
+                % {"rate": vnd_rate(rate.vnd_per_cny), "when": local_text(rate.effective_from)},
             )
             return redirect("billing:exchange_rates")
     now = timezone.now()
