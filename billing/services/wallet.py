@@ -217,14 +217,24 @@ def wallet_pay(*, customer, consignments, by) -> list[WalletEntry]:
     return entries
 
 
+# What operations may reverse: their own manual entries. A payment's reversal would give the money back while
+# the order stays paid, and a top-up's would leave its bank transfer "credited" (it could not be assigned again).
+REVERSIBLE = frozenset({EntryKind.ADJUSTMENT, EntryKind.REFUND})
+
+
 @transaction.atomic
 def wallet_reverse(*, entry: WalletEntry, reason: str, by) -> WalletEntry:
     """Operations undo one ledger entry (đảo bút toán): a new entry of the opposite amount that names the
     one it reverses; the original stays as it was. An entry is reversed at most once (a unique link and
-    the key `reverse:<id>`); a reversal is not itself reversed (post an adjustment instead). Reversing a
-    payment does not mark the order unpaid: refunds for an order go through wallet_refund."""
-    if entry.kind == EntryKind.REVERSAL:
-        raise DomainError(_("A reversal cannot be reversed: make an adjustment instead."), code="reversal")
+    the key `reverse:<id>`); only adjustments and refunds are reversed (REVERSIBLE)."""
+    if entry.kind not in REVERSIBLE:
+        raise DomainError(
+            _(
+                "Only adjustments and refunds can be reversed. A payment is undone by a refund for its order; "
+                "a top-up credited to the wrong customer, by an adjustment on each wallet."
+            ),
+            code="not_reversible",
+        )
     if WalletEntry.objects.filter(reverses=entry).exists():
         raise DomainError(_("This entry is already reversed."), code="reversed")
     customer = entry.wallet.customer

@@ -75,7 +75,11 @@ def test_billing_check_command(customer):
 def test_an_entry_is_reversed_once_by_operations_with_a_reason(customer, ops):
     from billing.services.wallet import wallet_reverse
 
-    entry, _ = wallet_top_up(customer=customer, amount_vnd=70_000, key="t:rev")
+    top_up, _ = wallet_top_up(customer=customer, amount_vnd=100_000, key="t:rev")
+    with pytest.raises(DomainError) as exc:
+        wallet_reverse(entry=top_up, reason="chuyển nhầm", by=ops)  # a top-up is not reversed
+    assert exc.value.code == "not_reversible"
+    entry = wallet_adjust(customer=customer, amount_vnd=70_000, reason="bù phí", by=ops, key="adj:rev")
     with pytest.raises(DomainError):
         wallet_reverse(entry=entry, reason="", by=ops)
     with pytest.raises(DomainError):
@@ -84,7 +88,7 @@ def test_an_entry_is_reversed_once_by_operations_with_a_reason(customer, ops):
     assert (reversal.kind, reversal.amount_vnd, reversal.balance_after_vnd, reversal.reverses) == (
         EntryKind.REVERSAL,
         -70_000,
-        0,
+        100_000,
         entry,
     )
     with pytest.raises(DomainError) as exc:

@@ -147,7 +147,9 @@ def test_operations_reverse_an_entry_once(client_of, customer, ops, other_custom
     from billing.models import EntryKind, WalletEntry
     from billing.services.wallet import wallet_top_up
 
-    entry, _ = wallet_top_up(customer=customer, amount_vnd=40_000, key="t:ops-rev")
+    from billing.services.wallet import wallet_adjust, wallet_refund
+
+    entry = wallet_adjust(customer=customer, amount_vnd=40_000, reason="bù", by=ops, key="adj:ops-rev")
     url = reverse("billing:ops_wallet_reverse", args=[entry.pk])
     assert client_of(other_customer).post(url, {"reason": "x"}).status_code == 403
     client = client_of(ops)
@@ -163,6 +165,7 @@ def test_operations_reverse_an_entry_once(client_of, customer, ops, other_custom
     reversal = WalletEntry.objects.get(kind=EntryKind.REVERSAL)
     assert reversal.amount_vnd == -40_000 and reversal.reverses == entry and reversal.by == ops
     before = client.get(response.url).content.decode()
-    assert "ops-reverse-form" not in before  # the top-up is reversed, and a reversal is not reversed
-    wallet_top_up(customer=customer, amount_vnd=10_000, key="t:ops-rev-2")
+    assert "ops-reverse-form" not in before  # the adjustment is reversed, and a reversal is not reversed
+    wallet_top_up(customer=customer, amount_vnd=10_000, key="t:ops-rev-2")  # a top-up offers no reversal
+    wallet_refund(customer=customer, amount_vnd=5_000, reason="hoàn", by=ops, key="ref:ops-rev")
     assert client.get(response.url).content.decode().count('data-testid="ops-reverse-form"') == 1
