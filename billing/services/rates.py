@@ -12,7 +12,7 @@ from accounts.models import Role
 from core.errors import DomainError
 
 from ..models import CustomerGroup, ExchangeRate
-from .schedules import ScheduleError, _start
+from .schedules import ScheduleError, start_time
 from .wallet import wallet_get
 
 MAX_RATE = Decimal("100000")
@@ -40,7 +40,7 @@ def exchange_rate_set(*, vnd_per_cny, effective_from: datetime | None = None, by
     """A CNY→VND rate, in force from now or a moment to come until the next one (positive, at most
     100,000, 2 decimals). Charges record the rate they used, so a new rate never changes a charge made."""
     rate = _rate(vnd_per_cny)
-    start = _start(effective_from, timezone.now())
+    start = start_time(effective_from, timezone.now())
     try:
         with transaction.atomic():
             return ExchangeRate.objects.create(effective_from=start, vnd_per_cny=rate, set_by=by)

@@ -4,7 +4,6 @@ takes effect; a published version is never edited again (every service here refu
 
 import logging
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -45,9 +44,7 @@ MAX_BRACKET_G = 100_000_000  # 100 t: a bracket edge beyond it is a typo
 MAX_PRICE_PER_KG_VND = 10_000_000
 START_GRACE = timedelta(minutes=5)  # a start this little in the past (a minute picked "now") means now
 MAX_AHEAD = timedelta(days=366)
-MAX_RATE = Decimal("100000")
 REASON_PUBLISHED = gettext_noop("fee schedule published")
-REASON_GROUP = gettext_noop("customer group changed")
 
 
 class ScheduleError(DomainError):
@@ -301,7 +298,7 @@ def schedule_validate(schedule: FeeSchedule) -> None:
             )
 
 
-def _start(effective_from: datetime | None, now: datetime, field: str = "effective_from") -> datetime:
+def start_time(effective_from: datetime | None, now: datetime, field: str = "effective_from") -> datetime:
     """The moment a version or a rate takes effect: now, or a moment to come (a minute picked as now, a
     few minutes ago, counts as now)."""
     if effective_from is None:
@@ -337,7 +334,7 @@ def schedule_publish(*, schedule: FeeSchedule, effective_from: datetime | None, 
     locked = _lock(schedule)
     _refuse_published(locked)
     schedule_validate(locked)
-    start = _start(effective_from, now)
+    start = start_time(effective_from, now)
     clash = published_schedules().filter(effective_from=start).first()
     if clash is not None:
         raise ScheduleError(
