@@ -16,6 +16,7 @@ class BillingConfig(AppConfig):
             consignment_status_changed,
         )
 
+        from . import checks  # noqa: F401 - registers the deploy check of the bank account
         from .services import charges
 
         consignment_measured.connect(charges.on_measured, dispatch_uid="billing.on_measured")

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 
-def manage(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def manage(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -17,6 +17,11 @@ def manage(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
         "DJANGO_ALLOWED_HOSTS": "kygui.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),
+        "BANK_NAME": "Vietcombank",
+        "BANK_BIN": "970436",
+        "BANK_ACCOUNT_NUMBER": "1234567890",
+        "BANK_ACCOUNT_HOLDER": "CONG TY KY GUI",
+        **extra,
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -41,3 +46,9 @@ def test_collectstatic_builds_the_manifest(tmp_path):
 def test_production_settings_pass_the_deploy_check(tmp_path):
     done = manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+def test_the_deploy_check_wants_the_bank_account(tmp_path):
+    """Without BANK_* the top-up page would show no account (or, with a default, someone else's)."""
+    done = manage(tmp_path, "check", "--deploy", BANK_ACCOUNT_NUMBER="")
+    assert done.returncode != 0 and "billing.E001" in done.stderr + done.stdout

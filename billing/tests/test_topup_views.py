@@ -183,3 +183,9 @@ def test_no_top_ups_yet(client_of, customer, bank):
 )
 def test_parse_vnd(text, amount):
     assert parse_vnd(text) == amount
+
+
+def test_an_unconfigured_bank_account_shows_no_qr(client_of, customer, settings):
+    settings.BANK_ACCOUNT_NUMBER = ""
+    html = client_of(customer).get("/wallet/top-up/?amount=500000").content.decode()
+    assert 'data-testid="no-bank"' in html and "topup-qr" not in html

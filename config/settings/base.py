@@ -175,10 +175,12 @@ LOGGING = {
 
 # --- Bank (billing.topups) ---
 # The forwarder's account customers top up to (shown on the top-up page and in its VietQR code).
-BANK_NAME = env("BANK_NAME", default="Vietcombank")
-BANK_BIN = env("BANK_BIN", default="970436")  # NAPAS bank id, 6 digits (970436 Vietcombank, 970422 MB)
-BANK_ACCOUNT_NUMBER = env("BANK_ACCOUNT_NUMBER", default="0123499999")
-BANK_ACCOUNT_HOLDER = env("BANK_ACCOUNT_HOLDER", default="CONG TY TNHH KY GUI MOT BUOC")
+# No default here: an unset account shows "not configured" on the top-up page and fails `check --deploy`
+# (billing.checks), so production never shows customers the demo account. local.py and test.py set a demo one.
+BANK_NAME = env("BANK_NAME", default="")
+BANK_BIN = env("BANK_BIN", default="")  # NAPAS bank id, 6 digits (970436 Vietcombank, 970422 MB)
+BANK_ACCOUNT_NUMBER = env("BANK_ACCOUNT_NUMBER", default="")
+BANK_ACCOUNT_HOLDER = env("BANK_ACCOUNT_HOLDER", default="")
 # Transfer content: `<TOPUP_PREFIX> <customer code>`; the webhook credits whoever it names.
 TOPUP_PREFIX = env("TOPUP_PREFIX", default="NAP")
 # Bank-notification webhooks (/webhooks/bank/<provider>/). An empty key refuses that provider (403).

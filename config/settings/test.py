@@ -21,3 +21,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The demo bank account of MONEY.md's examples (base.py has none: production must set its own).
+BANK_NAME = env("BANK_NAME", default="Vietcombank")
+BANK_BIN = env("BANK_BIN", default="970436")
+BANK_ACCOUNT_NUMBER = env("BANK_ACCOUNT_NUMBER", default="0123499999")
+BANK_ACCOUNT_HOLDER = env("BANK_ACCOUNT_HOLDER", default="CONG TY TNHH KY GUI MOT BUOC")
