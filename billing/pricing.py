@@ -168,6 +168,25 @@ def _cny(fen: int, rate_cents: int) -> int:
     return _half_up(fen * rate_cents, 10_000)
 
 
+def storage_line(*, chargeable_g: int, storage_days: int, terms: Terms) -> Line | None:
+    """Storage at the depot: chargeable kg × price per kg per day × the days beyond the free ones (None when
+    nothing is due). Also used to show what an order awaiting delivery owes today (billing.selectors)."""
+    billable_days = max(0, storage_days - terms.storage_free_days)
+    if not billable_days or not terms.storage_per_kg_day_vnd:
+        return None
+    return Line(
+        "storage",
+        _half_up(chargeable_g * terms.storage_per_kg_day_vnd * billable_days, 1000),
+        {
+            "days": storage_days,
+            "free_days": terms.storage_free_days,
+            "billable_days": billable_days,
+            "chargeable_g": chargeable_g,
+            "per_kg_day_vnd": terms.storage_per_kg_day_vnd,
+        },
+    )
+
+
 def quote(
     *,
     parcels,
@@ -276,21 +295,9 @@ def quote(
                 {"parcels": len(figures), "per_parcel_vnd": terms.handling_per_parcel_vnd},
             )
         )
-    billable_days = max(0, storage_days - terms.storage_free_days)
-    if billable_days and terms.storage_per_kg_day_vnd:
-        lines.append(
-            Line(
-                "storage",
-                _half_up(chargeable_g * terms.storage_per_kg_day_vnd * billable_days, 1000),
-                {
-                    "days": storage_days,
-                    "free_days": terms.storage_free_days,
-                    "billable_days": billable_days,
-                    "chargeable_g": chargeable_g,
-                    "per_kg_day_vnd": terms.storage_per_kg_day_vnd,
-                },
-            )
-        )
+    storage = storage_line(chargeable_g=chargeable_g, storage_days=storage_days, terms=terms)
+    if storage is not None:
+        lines.append(storage)
     lines = tuple(lines)
     return Quote(
         lines=lines,

@@ -1,8 +1,9 @@
 """Reads for billing: the schedule version and exchange rate an order is priced with, wallet figures."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Subquery, Sum
+from django.db.models import Exists, F, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -129,3 +130,76 @@ def unpaid_orders_of(customer):
         .filter(Exists(unpaid))
         .order_by("created_at", "id")
     )
+
+
+def storage_days_of_many(consignments, *, now=None) -> dict[int, int]:
+    """{order id: calendar days (Asia/Ho_Chi_Minh) since it last became Chờ giao}, in one query; orders not
+    awaiting delivery are left out (0 days)."""
+    from consignments.models import ConsignmentEvent, ConsignmentStatus, EventKind
+
+    waiting = [c.pk for c in consignments if c.status == ConsignmentStatus.AWAITING_DELIVERY]
+    if not waiting:
+        return {}
+    since = dict(
+        ConsignmentEvent.objects.filter(
+            consignment_id__in=waiting, kind=EventKind.STATUS, new_status=ConsignmentStatus.AWAITING_DELIVERY
+        )
+        .values("consignment_id")
+        .annotate(last=Max("at"))
+        .values_list("consignment_id", "last")
+    )
+    today = timezone.localdate(now or timezone.now())
+    return {pk: max(0, (today - timezone.localdate(at)).days) for pk, at in since.items()}
+
+
+def storage_days_of(consignment, *, now=None) -> int:
+    return storage_days_of_many([consignment], now=now).get(consignment.pk, 0)
+
+
+@dataclass(frozen=True)
+class Due:
+    """What an unpaid order owes today: its charge with storage counted to today (the charge itself was
+    priced at Chờ giao, or at the last payment attempt)."""
+
+    charge: Charge
+    total_vnd: int
+    storage_days: int
+    storage_vnd: int
+
+    @property
+    def storage_added_vnd(self) -> int:
+        return self.total_vnd - self.charge.total_vnd
+
+
+def dues_now(consignments, *, now=None) -> dict[int, Due]:
+    """{order id: Due} for orders with a current charge: the charge's total with its storage line replaced
+    by the storage due today (billing.pricing.storage_line, the same rule the payment prices with). Reads
+    only: the payment writes the new charge. Two queries whatever the number of orders."""
+    from .pricing import storage_line
+
+    orders = list(consignments)
+    charges = {
+        c.consignment_id: c
+        for c in Charge.objects.filter(
+            consignment_id__in=[o.pk for o in orders], is_current=True
+        ).select_related("schedule")
+    }
+    days = storage_days_of_many(orders, now=now)
+    dues = {}
+    for order in orders:
+        charge = charges.get(order.pk)
+        if charge is None:
+            continue
+        old = sum(line["amount_vnd"] for line in charge.lines if line.get("code") == "storage")
+        stored = days.get(order.pk, 0)
+        new = old
+        if charge.paid_at is None and stored > charge.storage_days:
+            chargeable = sum(p.get("chargeable_g", 0) for p in (charge.inputs or {}).get("parcels", []))
+            line = storage_line(
+                chargeable_g=chargeable, storage_days=stored, terms=terms_for(charge.schedule)
+            )
+            new = line.amount_vnd if line else 0
+        dues[order.pk] = Due(
+            charge=charge, total_vnd=charge.total_vnd - old + new, storage_days=stored, storage_vnd=new
+        )
+    return dues

@@ -2,12 +2,10 @@
 reaches Chờ giao (final), when its extras change, and before it is paid (storage days)."""
 
 from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from consignments.models import Consignment, ConsignmentEvent, ConsignmentStatus, EventKind
+from consignments.models import Consignment, ConsignmentStatus, EventKind
 from consignments.services import consignment_event_add
 from core.errors import DomainError
 from notifications.models import NotificationKind
@@ -15,7 +13,13 @@ from notifications.services import notification_send
 
 from ..models import Charge, ChargeStage, OrderExtras
 from ..pricing import Extras, ParcelMeasure, PricingError, quote
-from ..selectors import exchange_rate_at, group_of, schedule_for, terms_for
+from ..selectors import (
+    exchange_rate_at,
+    group_of,
+    schedule_for,
+    storage_days_of,
+    terms_for,
+)
 
 # Orders whose charges may change: until they are paid. Delivered/lost/cancelled orders are never re-priced.
 PRICEABLE = frozenset(
@@ -49,28 +53,6 @@ def extras_of(consignment) -> Extras:
         inspection=row.inspection,
         items=consignment.goods_quantity or 0,
     )
-
-
-def storage_days_of(consignment, *, now=None) -> int:
-    """Calendar days (Asia/Ho_Chi_Minh) since the order last became Chờ giao; 0 if it is not waiting."""
-    return storage_days_of_many([consignment], now=now).get(consignment.pk, 0)
-
-
-def storage_days_of_many(consignments, *, now=None) -> dict[int, int]:
-    """{order id: storage days} for several orders in one query (orders not Chờ giao: 0)."""
-    waiting = [c.pk for c in consignments if c.status == ConsignmentStatus.AWAITING_DELIVERY]
-    if not waiting:
-        return {}
-    since = dict(
-        ConsignmentEvent.objects.filter(
-            consignment_id__in=waiting, kind=EventKind.STATUS, new_status=ConsignmentStatus.AWAITING_DELIVERY
-        )
-        .values("consignment_id")
-        .annotate(last=Max("at"))
-        .values_list("consignment_id", "last")
-    )
-    today = timezone.localdate(now or timezone.now())
-    return {pk: max(0, (today - timezone.localdate(at)).days) for pk, at in since.items()}
 
 
 def _stage_for(consignment) -> str:

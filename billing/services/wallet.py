@@ -13,8 +13,8 @@ from notifications.models import NotificationKind
 from notifications.services import notification_send
 
 from ..models import Charge, ChargeStage, EntryKind, Wallet, WalletEntry
-from ..selectors import group_of
-from .charges import REASON_STORAGE, consignment_price, storage_days_of_many
+from ..selectors import group_of, storage_days_of_many
+from .charges import REASON_STORAGE, consignment_price
 
 MAX_AMOUNT_VND = 10_000_000_000  # 10 billion đồng in one entry: beyond that, a typo or an attack
 MAX_ORDERS_PER_PAYMENT = 200
@@ -136,12 +136,14 @@ def wallet_refund(*, customer, amount_vnd: int, reason: str, by, key: str, consi
 
 
 @transaction.atomic
-def wallet_pay(*, customer, consignments, by) -> list[WalletEntry]:
+def wallet_pay(*, customer, consignments, by, expected_total_vnd: int | None = None) -> list[WalletEntry]:
     """Pay the charges of several orders awaiting delivery from the wallet, all or nothing.
 
     Each order must be the customer's, Chờ giao, priced (final charge) and not paid; otherwise nothing is
     charged and DomainError names the order. Storage days are priced first (a new charge when they add
-    to it). The balance may not go below −(the group's credit limit). One entry per order, keyed by the
+    to it); `expected_total_vnd`, the total the customer was shown, must then still be the total (else
+    DomainError "changed": a day passed, or a charge changed, since the page was drawn). The balance may not
+    go below −(the group's credit limit). One entry per order, keyed by the
     order, so no order is ever paid twice, whatever runs at the same time. Returns the entries.
     """
     ids = sorted({c.pk if hasattr(c, "pk") else int(c) for c in consignments})
@@ -175,6 +177,14 @@ def wallet_pay(*, customer, consignments, by) -> list[WalletEntry]:
     group = group_of(customer)
     floor = -(group.credit_limit_vnd if group else 0)
     total = sum(c.total_vnd for c in charges.values())
+    if expected_total_vnd is not None and expected_total_vnd != total:
+        raise DomainError(
+            _(
+                "The amount due is now %(total)s (storage at the depot, or a new charge): check it and pay again."
+            )
+            % {"total": vnd(total)},
+            code="changed",
+        )
     if wallet.balance_vnd - total < floor:
         raise DomainError(
             _("Not enough money in the wallet: these orders cost %(total)s and %(need)s more is needed.")
