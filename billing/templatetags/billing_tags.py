@@ -234,7 +234,12 @@ def order_charges(context, consignment):
             ),
         )
         if ctx["payable"]:
-            ctx["missing_vnd"] = _missing(consignment.customer, charge.total_vnd)
+            from ..selectors import dues_now
+
+            due = dues_now([consignment]).get(consignment.pk)
+            ctx["due"] = due
+            ctx["due_vnd"] = due.total_vnd if due else charge.total_vnd
+            ctx["missing_vnd"] = _missing(consignment.customer, ctx["due_vnd"])
     elif consignment.status in PRICEABLE:
         ctx["not_priced"] = _why_not_priced(consignment, parcels)
     if consignment.status == ConsignmentStatus.CN_RECEIVED:

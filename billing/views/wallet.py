@@ -1,7 +1,6 @@
 """The customer's money pages: the extras of an order, the wallet statement (and its export), paying."""
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -18,7 +17,7 @@ from core.errors import DomainError
 from ..export import export_statement_xlsx, statement_entries, statement_page
 from ..forms.wallet import OrderExtrasForm, StatementFilterForm
 from ..models import Charge, Wallet
-from ..selectors import default_group, group_of, unpaid_orders_of
+from ..selectors import default_group, dues_now, group_of, unpaid_orders_of
 from ..services.charges import order_extras_set
 from ..services.wallet import wallet_pay
 from ..templatetags.billing_tags import vnd
@@ -125,9 +124,14 @@ def wallet_export(request):
 # --- Paying ------------------------------------------------------------------------------------------------
 
 
-def _unpaid_with_totals(customer):
-    total = Charge.objects.filter(consignment=OuterRef("pk"), is_current=True).values("total_vnd")[:1]
-    return unpaid_orders_of(customer).select_related("destination").annotate(charge_total=Subquery(total))
+def _unpaid_with_totals(customer) -> list:
+    """The unpaid orders awaiting delivery, each with `due` (billing.selectors.Due: storage to today)."""
+    orders = list(unpaid_orders_of(customer).select_related("destination"))
+    dues = dues_now(orders)
+    for order in orders:
+        order.due = dues.get(order.pk)
+        order.charge_total = order.due.total_vnd if order.due else 0
+    return orders
 
 
 def _ids(values) -> list[int]:
@@ -149,12 +153,21 @@ def _next_url(request) -> str | None:
     return None
 
 
+def _expected(value) -> int | None:
+    """The total the page showed (a hidden field); None when absent (an old page, a script): then the
+    service charges the current total, as it always computes it under the wallet's lock."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @customer_required
 @require_http_methods(["GET", "POST"])
 def pay(request):
     """The orders awaiting delivery and not paid, all ticked; paying takes the ticked ones in one action
     (all or nothing). From an order's page the same POST pays that one order and goes back there."""
-    orders = list(_unpaid_with_totals(request.user))
+    orders = _unpaid_with_totals(request.user)
     error = error_code = None
     selected = {o.pk for o in orders}
     if request.method == "POST":
@@ -162,7 +175,12 @@ def pay(request):
         try:
             ids = _ids(request.POST.getlist("orders"))
             selected = set(ids)
-            entries = wallet_pay(customer=request.user, consignments=ids, by=request.user)
+            entries = wallet_pay(
+                customer=request.user,
+                consignments=ids,
+                by=request.user,
+                expected_total_vnd=_expected(request.POST.get("expected_total")),
+            )
         except DomainError as exc:
             if target:
                 messages.error(request, exc.message)
