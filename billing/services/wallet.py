@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.models import Role
 from consignments.models import Consignment, ConsignmentStatus
 from core.errors import DomainError
 from core.money import vnd
@@ -99,7 +100,7 @@ def _manual(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why: the customer sees the reason on their statement."), code="reason")
-    if by is None or not getattr(by, "role", "") == "ops":
+    if by is None or getattr(by, "role", "") != Role.OPERATIONS:
         raise DomainError(_("Only operations can do this."), code="forbidden")
     wallet = wallet_get(customer, lock=True)
     links = {"consignment": consignment, **({"reverses": reverses} if reverses is not None else {})}
