@@ -79,6 +79,9 @@ def parcel_measure(*, parcel, weight_g: int, by, length_mm=None, width_mm=None, 
         data={"parcel_id": parcel.pk, "piece": parcel.piece_number, **values, "previous": previous},
     )
     consignment_measured.send(Consignment, consignment=order, by=by)
+    # Pricing (billing) may have set the chargeable figures by the fee schedule's rules: show those.
+    parcel.refresh_from_db(fields=["chargeable_weight_g", "volumetric_weight_g", "volumetric_divisor"])
+    order.refresh_from_db(fields=["chargeable_weight_g"])
     return parcel
 
 

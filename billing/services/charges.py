@@ -110,6 +110,7 @@ def consignment_price(
         )
     except PricingError:
         return None  # e.g. a depot this version has no freight for: shown as "not priced yet"
+    _chargeable_weights_keep(locked, result, terms_for(schedule))
     stage = _stage_for(locked)
     lines = [line.as_dict() for line in result.lines]
     if (
@@ -159,6 +160,28 @@ def consignment_price(
             data={"old_vnd": old_total, "new_vnd": charge.total_vnd, "reason": reason, "stage": stage},
         )
     return charge
+
+
+def _chargeable_weights_keep(order, result, terms) -> None:
+    """Once an order is priced, its parcels' and its own chargeable weights are the ones it was priced with
+    (the fee schedule's divisor, allowance, minimum and step), so the station, the order page and the charge
+    show one figure. Before any schedule exists the station's own figure (settings) stands."""
+    from warehouse.models import Parcel
+
+    for figure in result.parcels:
+        divisor = terms.volumetric_divisor if figure["volumetric_g"] is not None else None
+        Parcel.objects.filter(pk=figure["parcel_id"]).exclude(
+            chargeable_weight_g=figure["chargeable_g"],
+            volumetric_weight_g=figure["volumetric_g"],
+            volumetric_divisor=divisor,
+        ).update(
+            chargeable_weight_g=figure["chargeable_g"],
+            volumetric_weight_g=figure["volumetric_g"],
+            volumetric_divisor=divisor,
+        )
+    if order.chargeable_weight_g != result.chargeable_g:
+        Consignment.objects.filter(pk=order.pk).update(chargeable_weight_g=result.chargeable_g)
+        order.chargeable_weight_g = result.chargeable_g
 
 
 def on_measured(sender, *, consignment, by=None, **kwargs):

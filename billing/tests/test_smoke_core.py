@@ -92,3 +92,14 @@ def test_storage_after_the_free_days_is_priced_when_paying(schedule, customer, c
     assert storage["amount_vnd"] == 3 * 3 * 2_000  # 3 kg × 3 days × 2,000 ₫
     assert -entry.amount_vnd == paid.total_vnd == final.total_vnd + 18_000
     assert paid.paid_at is not None
+
+
+def test_once_priced_the_chargeable_weight_is_the_fee_schedules(schedule, customer, cn_staff):
+    """One figure everywhere: the station's own (settings) rule gives 1.23 kg; the schedule rounds up to
+    0.1 kg, and the parcel, the order and the charge all say 1.3 kg."""
+    order = ConsignmentFactory(customer=customer)
+    parcel = parcel_measure(parcel=order.parcels.get(), weight_g=1_230, by=cn_staff)
+    order.refresh_from_db()
+    charge = Charge.objects.get(consignment=order, is_current=True)
+    assert parcel.chargeable_weight_g == order.chargeable_weight_g == 1_300
+    assert charge.inputs["parcels"][0]["chargeable_g"] == 1_300
