@@ -55,6 +55,10 @@ class Command(BaseCommand):
 
         if not User.objects.filter(username="thubin89x").exists():
             customer = customer_sign_up(username="thubin89x", password=DEMO_PASSWORD, first_name="Thu Bình")
+            # The code the README's examples use (its label mark, the top-up content `NAP YW532`).
+            if not User.objects.filter(customer_code="YW532").exists():
+                User.objects.filter(pk=customer.pk).update(customer_code="YW532")
+                customer.customer_code = "YW532"
             address_save(
                 customer=customer,
                 recipient_name="Nguyễn Thu Bình",
