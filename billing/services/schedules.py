@@ -1,24 +1,18 @@
-"""Fee schedule versions (biểu phí): every write operations make to the prices (exchange rates and
-customer groups: billing.services.rates). A version is edited as a draft, checked (schedule_validate) and published with the time it
-takes effect; a published version is never edited again (every service here refuses it)."""
+"""Fee schedule versions (biểu phí): every write operations make to a draft's prices (exchange rates and
+customer groups: billing.services.rates; publishing, and what it changes: billing.services.schedules_publish).
+A version is edited as a draft, checked (schedule_validate) and published with the time it takes effect; a
+published version is never edited again (every service here refuses it)."""
 
-import logging
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from accounts.models import Role, User
 from core.errors import DomainError
-from notifications.models import NotificationKind
-from notifications.services import notifications_send_many
 
 from ..models import FeeSchedule, FreightBracket, ScheduleStatus
-from ..selectors import TERMS_FIELDS, published_schedules, schedule_in_force
-
-log = logging.getLogger(__name__)
+from ..selectors import TERMS_FIELDS, schedule_in_force
 
 EDITABLE_FIELDS = ("name", "note", *TERMS_FIELDS)
 # (lowest, highest) accepted per integer field; 0 allowed unless the lowest says otherwise.
@@ -44,7 +38,6 @@ MAX_BRACKET_G = 100_000_000  # 100 t: a bracket edge beyond it is a typo
 MAX_PRICE_PER_KG_VND = 10_000_000
 START_GRACE = timedelta(minutes=5)  # a start this little in the past (a minute picked "now") means now
 MAX_AHEAD = timedelta(days=366)
-REASON_PUBLISHED = gettext_noop("fee schedule published")
 
 
 class ScheduleError(DomainError):
@@ -246,6 +239,18 @@ def schedule_brackets_set(*, schedule: FeeSchedule, depot, rows) -> list[Freight
     )
 
 
+@transaction.atomic
+def schedule_save(*, schedule: FeeSchedule, by, fields: dict, brackets_by_depot: dict) -> FeeSchedule:
+    """Save a draft as the editor sends it, all or nothing: its name, note and figures (`fields`, as
+    schedule_update takes them) and its freight tables (`brackets_by_depot`: {depot: rows}, as
+    schedule_brackets_set takes them). ScheduleError names the first field (and row) refused, and then
+    nothing is saved."""
+    saved = schedule_update(schedule=schedule, by=by, **fields)
+    for depot, rows in brackets_by_depot.items():
+        schedule_brackets_set(schedule=schedule, depot=depot, rows=rows)
+    return saved
+
+
 def schedule_validate(schedule: FeeSchedule) -> None:
     """Everything a version needs before it is published; raises ScheduleError naming the field (and the
     row of a freight table): every figure in range, the divisor and the weight step above 0, percentages at
@@ -323,62 +328,3 @@ def start_time(effective_from: datetime | None, now: datetime, field: str = "eff
 def local_text(moment: datetime) -> str:
     """dd/mm/yyyy HH:MM in Asia/Ho_Chi_Minh, as notifications and pages show a start."""
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
-
-
-@transaction.atomic
-def schedule_publish(*, schedule: FeeSchedule, effective_from: datetime | None, by) -> FeeSchedule:
-    """Publish a valid draft, in force from `effective_from` (None or a moment just past: now). A start to
-    come is announced to every active customer (a notification) and on the public fee page; orders are
-    priced with the version in force when they arrived in China (billing.selectors.schedule_for)."""
-    now = timezone.now()
-    locked = _lock(schedule)
-    _refuse_published(locked)
-    schedule_validate(locked)
-    start = start_time(effective_from, now)
-    clash = published_schedules().filter(effective_from=start).first()
-    if clash is not None:
-        raise ScheduleError(
-            _("“%(name)s” already takes effect at that moment: choose another.") % {"name": clash.name},
-            field="effective_from",
-            code="same_start",
-        )
-    locked.status = ScheduleStatus.PUBLISHED
-    locked.effective_from = start
-    locked.published_at = now
-    locked.published_by = by
-    try:
-        with transaction.atomic():
-            locked.save(update_fields=["status", "effective_from", "published_at", "published_by"])
-    except IntegrityError as exc:  # published at the same moment by someone else
-        raise ScheduleError(
-            _("Another version takes effect at that moment: choose another."),
-            field="effective_from",
-            code="same_start",
-        ) from exc
-    for name in ("status", "effective_from", "published_at", "published_by"):
-        setattr(schedule, name, getattr(locked, name))
-    if start > now:
-        customers = User.objects.filter(role=Role.CUSTOMER, is_active=True).values_list("pk", flat=True)
-        notifications_send_many(
-            user_ids=customers.iterator(),
-            kind=NotificationKind.FEES_ANNOUNCED,
-            data={"name": locked.name, "effective_from": local_text(start)},
-        )
-    pk = locked.pk
-    transaction.on_commit(lambda: _reprice_arrived_since(pk, start, by))
-    return locked
-
-
-def _reprice_arrived_since(schedule_id: int, start: datetime, by) -> None:
-    """After a version in force from `start` commits: orders that arrived since then and were priced
-    meanwhile (with the version before it, which was still the one others could see) are priced again.
-    consignment_price locks each order, so one being weighed right now is re-priced after it."""
-    from consignments.models import Consignment
-
-    from .charges import PRICEABLE, consignment_price
-
-    for order in Consignment.objects.filter(created_at__gte=start, status__in=PRICEABLE).order_by("pk"):
-        try:
-            consignment_price(consignment=order, by=by, reason=REASON_PUBLISHED)
-        except Exception:  # one order must not stop the others; it is priced again at its next step
-            log.exception("re-pricing %s after fee schedule %s was published", order.pk, schedule_id)

@@ -78,6 +78,29 @@ def test_fee_page_shows_the_version_in_force(client, schedule, depot, english):
     assert "New prices announced" not in html
 
 
+def test_handling_is_beside_freight_not_among_the_extras(client, schedule, english):
+    html = client.get(reverse(FEES)).content.decode()
+    extras = html[html.index('data-testid="extras"') :]
+    extras = extras[: extras.index("</ul>")]
+    assert "Handling" not in extras and "Wooden crate" in extras
+    handling = html[html.index('data-testid="handling"') :]
+    assert handling.index("Handling") < handling.index("</div></div>")
+    assert "Per parcel, on every order" in handling and "3.000\u00a0₫ per parcel" in handling
+    assert html.index('data-testid="handling"') < html.index('data-testid="weight-rule"')  # freight's column
+
+
+def test_no_handling_fee_no_handling_line(client, schedule, english):
+    type(schedule).objects.filter(pk=schedule.pk).update(handling_per_parcel_vnd=0)
+    assert 'data-testid="handling"' not in client.get(reverse(FEES)).content.decode()
+    assert 'data-testid="handling-note"' not in _calc(client).content.decode()
+
+
+def test_the_calculator_says_handling_is_on_every_order(client, schedule, english):
+    html = _calc(client).content.decode()
+    note = html[html.index('data-testid="handling-note"') :]
+    assert "Every order pays the freight and handling (3.000\u00a0₫ per parcel)" in note
+
+
 def test_an_upcoming_version_is_announced_with_its_table(client, schedule, upcoming, english):
     html = client.get(reverse(FEES)).content.decode()
     assert "New prices announced" in html

@@ -9,11 +9,8 @@ from django.db import connection
 
 from billing.models import Charge, FreightBracket, ScheduleStatus
 from billing.selectors import schedule_for
-from billing.services.schedules import (
-    schedule_brackets_set,
-    schedule_draft_create,
-    schedule_publish,
-)
+from billing.services.schedules import schedule_brackets_set, schedule_draft_create
+from billing.services.schedules_publish import schedule_publish
 from billing.tests.factories import (
     HN_BRACKETS,
     CustomerGroupFactory,
@@ -52,15 +49,15 @@ def _order(customer, depot, cn, n):
 def slow_publication(monkeypatch):
     """Hold the publication open for a moment after its start is set, so that orders arrive after the
     start and are weighed before the new version is visible to them (then publishing re-prices them)."""
-    from billing.services import schedules
+    from billing.services import schedules_publish
 
-    original = schedules.published_schedules
+    original = schedules_publish.published_schedules
 
     def slow():
         time.sleep(0.3)
         return original()
 
-    monkeypatch.setattr(schedules, "published_schedules", slow)
+    monkeypatch.setattr(schedules_publish, "published_schedules", slow)
 
 
 @pytest.mark.parametrize("slow", [False, True, False, True])

@@ -13,15 +13,14 @@ from billing.selectors import group_of, schedule_in_force, schedule_upcoming
 from billing.services.rates import customer_group_set, exchange_rate_set
 from billing.services.schedules import (
     ScheduleError,
-    _reprice_arrived_since,
     brackets_check,
     local_text,
     schedule_brackets_set,
     schedule_draft_create,
-    schedule_publish,
     schedule_update,
     schedule_validate,
 )
+from billing.services.schedules_publish import _reprice_arrived_since, schedule_publish
 from billing.tests.factories import HN_BRACKETS, CustomerGroupFactory, FeeScheduleFactory
 from consignments.tests.factories import ConsignmentFactory
 from core.errors import DomainError

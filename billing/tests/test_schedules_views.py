@@ -222,7 +222,7 @@ def test_publish_from_a_date_to_come_announces_it(client_of, ops, depot, draft, 
     start = timezone.localtime(timezone.now() + timedelta(days=10)).replace(second=0, microsecond=0)
     response = client.post(
         reverse("billing:schedule_publish", args=[draft.pk]),
-        {"effective_from": start.strftime("%Y-%m-%dT%H:%M")},
+        {"when": "at", "effective_from": start.strftime("%Y-%m-%dT%H:%M")},
     )
     assert response.status_code == 302 and response.url == reverse("billing:schedules")
     draft.refresh_from_db()
@@ -230,15 +230,42 @@ def test_publish_from_a_date_to_come_announces_it(client_of, ops, depot, draft, 
     assert PendingNotification.objects.filter(kind=NotificationKind.FEES_ANNOUNCED, user=customer).exists()
 
 
-def test_publish_now_with_an_empty_start(client_of, ops, depot, draft):
+@pytest.mark.parametrize("typed", ["", "2020-01-01T00:00", "hôm qua"])
+def test_publish_now_is_a_choice_whatever_the_date_box_holds(client_of, ops, depot, draft, typed):
     client = client_of(ops)
     _fill(client, draft, depot)
-    assert (
-        client.post(reverse("billing:schedule_publish", args=[draft.pk]), {"effective_from": ""}).status_code
-        == 302
+    response = client.post(
+        reverse("billing:schedule_publish", args=[draft.pk]), {"when": "now", "effective_from": typed}
     )
+    assert response.status_code == 302 and response.url == reverse("billing:schedules")
     draft.refresh_from_db()
     assert draft.status == ScheduleStatus.PUBLISHED and draft.effective_from <= timezone.now()
+
+
+def test_the_page_offers_now_checked_and_a_date(client_of, ops, depot, draft):
+    client = client_of(ops)
+    _fill(client, draft, depot)
+    html = client.get(reverse("billing:schedule_publish", args=[draft.pk])).content.decode()
+    assert 'type="radio" name="when" id="id_when_0" value="now" checked' in html
+    assert 'value="at"' in html and 'value="at" checked' not in html
+    assert 'name="effective_from"' in html
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "says"),
+    [
+        ({"when": "at", "effective_from": ""}, "effective_from", "Choose the date and time"),
+        ({"effective_from": ""}, "when", "This field is required"),
+        ({"when": "tomorrow", "effective_from": ""}, "when", "Select a valid choice"),
+    ],
+)
+def test_no_choice_publishes_nothing(client_of, ops, depot, draft, english, data, field, says):
+    client = client_of(ops)
+    _fill(client, draft, depot)
+    response = client.post(reverse("billing:schedule_publish", args=[draft.pk]), data)
+    assert response.status_code == 200
+    assert says in response.context["form"].errors[field][0]
+    assert FeeSchedule.objects.get(pk=draft.pk).status == ScheduleStatus.DRAFT
 
 
 @pytest.mark.parametrize(
@@ -247,7 +274,9 @@ def test_publish_now_with_an_empty_start(client_of, ops, depot, draft):
 def test_a_bad_start_is_named(client_of, ops, depot, draft, english, value, says):
     client = client_of(ops)
     _fill(client, draft, depot)
-    response = client.post(reverse("billing:schedule_publish", args=[draft.pk]), {"effective_from": value})
+    response = client.post(
+        reverse("billing:schedule_publish", args=[draft.pk]), {"when": "at", "effective_from": value}
+    )
     assert response.status_code == 200
     assert says in response.context["form"].errors["effective_from"][0]
     assert FeeSchedule.objects.get(pk=draft.pk).status == ScheduleStatus.DRAFT

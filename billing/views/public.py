@@ -59,7 +59,8 @@ def _half_up(value: Decimal) -> int:
 
 
 def _extras(s, rate) -> list[tuple[str, str]]:
-    """The extras of a version in words: (what, price)."""
+    """The extras of a version in words: (what, price). Handling is not one: every order pays it per
+    parcel, so the pages show it beside freight."""
     per_kg = _("%(first)s for the first kg + %(extra)s per further kg started")
     return [
         (
@@ -76,7 +77,6 @@ def _extras(s, rate) -> list[tuple[str, str]]:
             % {"pct": percent_bp(s.insurance_rate_bp), "min": vnd(s.insurance_min_vnd)},
         ),
         (_("Counting and inspection"), _("%(price)s per item") % {"price": vnd(s.inspection_per_item_vnd)}),
-        (_("Handling"), _("%(price)s per parcel") % {"price": vnd(s.handling_per_parcel_vnd)}),
     ]
 
 

@@ -1,9 +1,12 @@
-"""Operations: fee schedule versions (list, a new draft, editing a draft, publishing it) and the CNY→VND
-exchange rate. Every write goes through billing.services.schedules."""
+"""Operations: fee schedule versions (list, a new draft, editing a draft, publishing it: what it changes
+against the version in force, and a version published earlier to start later, whose prices would replace
+it) and the CNY→VND exchange rate. Every write goes through billing.services.schedules(_publish)."""
+
+from decimal import Decimal
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -13,21 +16,28 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import operations_required
 from consignments.selectors import destination_depots
 from core.errors import DomainError
-from core.money import vnd_rate
+from core.money import vnd, vnd_rate
 
-from ..forms.schedules import ExchangeRateForm, PublishForm, ScheduleForm
+from ..forms.publish import PublishForm
+from ..forms.schedules import FIELD_MAP, FORM_FIELD_OF, ExchangeRateForm, ScheduleForm
 from ..models import ExchangeRate, FeeSchedule, FreightBracket
-from ..selectors import exchange_rate_at, schedule_in_force
+from ..selectors import exchange_rate_at, schedule_in_force, schedule_upcoming
 from ..services.rates import exchange_rate_set
 from ..services.schedules import (
     ScheduleError,
     local_text,
-    schedule_brackets_set,
     schedule_draft_create,
-    schedule_update,
+    schedule_save,
     schedule_validate,
 )
-from ..services.schedules import schedule_publish as schedule_publish_service
+from ..services.schedules_publish import (
+    BracketChange,
+    carry_plan,
+    schedule_changes,
+    schedule_draft_carry,
+    version_before,
+)
+from ..services.schedules_publish import schedule_publish as schedule_publish_service
 from .public import schedule_tables
 
 
@@ -56,15 +66,128 @@ def schedules(request):
     )
 
 
+def _version(pk) -> FeeSchedule:
+    if not str(pk or "").isdigit():
+        raise Http404
+    return get_object_or_404(FeeSchedule, pk=int(pk))
+
+
 @operations_required
 @require_POST
 def schedule_new(request):
-    """A new draft, a copy of the version in force (brackets included)."""
-    draft = schedule_draft_create(by=request.user)
+    """A new draft, a copy of the version in force (brackets included); with `copy_from` (a published
+    version to come) and `changes_of` (a version), a copy of the former carrying the changes of the latter
+    (billing.services.schedules_publish.schedule_draft_carry)."""
+    if "copy_from" not in request.POST and "changes_of" not in request.POST:
+        draft = schedule_draft_create(by=request.user)
+        messages.success(
+            request, _("Draft “%(name)s” created: change it, then publish it.") % {"name": draft.name}
+        )
+        return redirect("billing:schedule_edit", pk=draft.pk)
+    later, changes_of = _version(request.POST.get("copy_from")), _version(request.POST.get("changes_of"))
+    try:
+        draft, plan = schedule_draft_carry(schedule=changes_of, onto=later, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("billing:schedule_edit", pk=changes_of.pk)
     messages.success(
-        request, _("Draft “%(name)s” created: change it, then publish it.") % {"name": draft.name}
+        request,
+        _(
+            "Draft “%(name)s” made from “%(later)s” with the changes of “%(changes)s”. Check it, then publish "
+            "it from a minute after “%(later)s” starts (%(when)s): two versions cannot start at the same moment."
+        )
+        % {
+            "name": draft.name,
+            "later": later.name,
+            "changes": changes_of.name,
+            "when": local_text(later.effective_from),
+        },
     )
+    if plan.kept:
+        messages.warning(
+            request,
+            _(
+                "“%(later)s” sets its own value here, kept in the draft (change it if yours should apply): %(what)s"
+            )
+            % {"later": later.name, "what": "; ".join(_kept_text(row) for row in change_rows(plan.kept))},
+        )
     return redirect("billing:schedule_edit", pk=draft.pk)
+
+
+def _plain(number) -> str:
+    text = f"{Decimal(number):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _kg(grams) -> str:
+    return _plain(Decimal(grams) / 1000)
+
+
+def bracket_words(from_g: int, to_g: int | None) -> str:
+    """A bracket as the fee page writes it: 'up to 10 kg', 'above 10 to 30 kg', 'above 100 kg'."""
+    if to_g is None:
+        return _("above %(lo)s kg") % {"lo": _kg(from_g)}
+    if from_g == 0:
+        return _("up to %(hi)s kg") % {"hi": _kg(to_g)}
+    return _("above %(lo)s to %(hi)s kg") % {"lo": _kg(from_g), "hi": _kg(to_g)}
+
+
+def _figure(field: str, value) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if field.endswith("_vnd"):
+        return vnd(value)
+    _to, back = FIELD_MAP[FORM_FIELD_OF[field]][1]
+    return _plain(back(value))
+
+
+def change_rows(changes) -> list[dict]:
+    """Figure and bracket changes as the pages show them: label, old → new in people's units (kg, CNY,
+    percent, ₫), and for a freight price whether it rises or falls."""
+    from warehouse.models import Warehouse
+
+    depots = Warehouse.objects.in_bulk({c.depot_id for c in changes if isinstance(c, BracketChange)})
+    rows = []
+    for c in changes:
+        if isinstance(c, BracketChange):
+            depot = depots.get(c.depot_id)
+            label = _("Freight to %(depot)s, %(bracket)s") % {
+                "depot": depot.name if depot else c.depot_id,
+                "bracket": bracket_words(c.from_g, c.to_g),
+            }
+            up = c.rises
+            down = c.old is not None and c.new is not None and c.new < c.old
+            rows.append({"label": label, "old": vnd(c.old), "new": vnd(c.new), "rises": up, "falls": down})
+        else:
+            label = str(ScheduleForm.base_fields[FORM_FIELD_OF[c.field]].label)
+            rows.append({"label": label, "old": _figure(c.field, c.old), "new": _figure(c.field, c.new)})
+    return rows
+
+
+def _kept_text(row) -> str:
+    return _("%(what)s: %(theirs)s (yours: %(mine)s)") % {
+        "what": row["label"],
+        "theirs": row["old"],
+        "mine": row["new"],
+    }
+
+
+def _impact(schedule, at=None) -> dict:
+    """What publishing `schedule` from `at` (None: now; a published one: its start) changes against the
+    version in force then, and the published version to come after it, whose prices would replace these."""
+    now = timezone.now()
+    moment = max((schedule.effective_from if schedule.is_published else at) or now, now)
+    base = version_before(schedule, moment)
+    changes = schedule_changes(schedule, base)
+    later = schedule_upcoming(moment)
+    plan = carry_plan(schedule, later, base) if later is not None else None
+    return {
+        "changes": {"base": base, "rows": change_rows(changes.figures + changes.brackets)},
+        "freight_rises": changes.freight_rises,
+        "later": later,
+        "plan": plan,
+        "lost_rows": change_rows(plan.applied + plan.kept) if plan else [],
+    }
 
 
 def _brackets_by_depot(schedule) -> dict:
@@ -85,19 +208,21 @@ def _problem(schedule) -> ScheduleError | None:
 @operations_required
 @require_http_methods(["GET", "POST"])
 def schedule_edit(request, pk):
-    """A draft's figures and its freight table per Vietnam depot; a published version is shown read-only."""
+    """A draft's figures and its freight table per Vietnam depot; a published version is shown read-only,
+    with what it changed and, when a version to come will replace it, a way to carry its changes there."""
     schedule = get_object_or_404(FeeSchedule, pk=pk)
     if schedule.is_published:
         if request.method == "POST":
             messages.error(request, _("A published version is never changed: make a new draft instead."))
             return redirect("billing:schedule_edit", pk=schedule.pk)
+        state = _state(schedule, schedule_in_force(), timezone.now())
+        impact = _impact(schedule)
+        if state == "past":
+            impact.update(later=None, plan=None, lost_rows=[])
         return render(
             request,
             "billing/schedule_detail.html",
-            {
-                "tables": schedule_tables(schedule),
-                "state": _state(schedule, schedule_in_force(), timezone.now()),
-            },
+            {"tables": schedule_tables(schedule), "state": state, "schedule": schedule, **impact},
         )
     depots = list(destination_depots())
     problem = None
@@ -105,10 +230,12 @@ def schedule_edit(request, pk):
         form = ScheduleForm(request.POST, depots=depots)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    schedule_update(schedule=schedule, by=request.user, **form.schedule_values())
-                    for depot, rows in form.bracket_rows():
-                        schedule_brackets_set(schedule=schedule, depot=depot, rows=rows)
+                schedule_save(
+                    schedule=schedule,
+                    by=request.user,
+                    fields=form.schedule_values(),
+                    brackets_by_depot=dict(form.bracket_rows()),
+                )
             except ScheduleError as exc:
                 form.add_service_error(exc)
             except DomainError as exc:
@@ -133,44 +260,66 @@ def schedule_edit(request, pk):
     )
 
 
+def _published_message(request, schedule, *, rises: bool) -> None:
+    when = local_text(schedule.effective_from)
+    if schedule.effective_from > timezone.now():
+        text = _("“%(name)s” is published: in force from %(when)s; customers have been notified.")
+    elif rises:
+        text = _(
+            "“%(name)s” is published and in force from now (%(when)s). Freight prices rise, so customers "
+            "have been notified."
+        )
+    else:
+        text = _("“%(name)s” is published and in force from now (%(when)s).")
+    messages.success(request, text % {"name": schedule.name, "when": when})
+
+
 @operations_required
 @require_http_methods(["GET", "POST"])
 def schedule_publish(request, pk):
-    """Publish a valid draft, now or from a date and time to come (then announced to every customer)."""
+    """Publish a valid draft, now or from a date and time to come (then announced to every customer; from
+    now, announced too when a freight price rises). The page shows what changes against the version in
+    force and warns of a version to come that would replace these prices; htmx refreshes that part when
+    the start chosen changes."""
     schedule = get_object_or_404(FeeSchedule, pk=pk)
     if schedule.is_published:
         messages.info(request, _("“%(name)s” is already published.") % {"name": schedule.name})
         return redirect("billing:schedule_edit", pk=schedule.pk)
-    form = PublishForm(request.POST or None)
+    if request.method == "POST":
+        form = PublishForm(request.POST)
+    else:
+        form = PublishForm(request.GET if "when" in request.GET else None)
     if request.method == "POST" and form.is_valid():
+        start = form.start()
+        rises = start is None and schedule_changes(schedule, schedule_in_force()).freight_rises
         try:
-            schedule_publish_service(
-                schedule=schedule, effective_from=form.cleaned_data["effective_from"], by=request.user
-            )
+            schedule_publish_service(schedule=schedule, effective_from=start, by=request.user)
         except ScheduleError as exc:
             form.add_error("effective_from" if exc.field == "effective_from" else None, exc.message)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("billing:schedule_edit", pk=schedule.pk)
         else:
-            if schedule.effective_from > timezone.now():
-                text = _("“%(name)s” is published: in force from %(when)s; customers have been notified.")
-            else:
-                text = _("“%(name)s” is published and in force from now (%(when)s).")
-            messages.success(
-                request, text % {"name": schedule.name, "when": local_text(schedule.effective_from)}
+            _published_message(request, schedule, rises=rises)
+            later = schedule_upcoming(schedule.effective_from)
+            if later is None:
+                return redirect("billing:schedules")
+            messages.warning(
+                request,
+                _(
+                    "“%(later)s” takes effect on %(when)s and its prices will replace these then: to keep "
+                    "these changes, make a draft of it with them (below)."
+                )
+                % {"later": later.name, "when": local_text(later.effective_from)},
             )
-            return redirect("billing:schedules")
-    return render(
-        request,
-        "billing/schedule_publish.html",
-        {
-            "schedule": schedule,
-            "form": form,
-            "problem": _problem(schedule),
-            "tables": schedule_tables(schedule),
-        },
-    )
+            return redirect("billing:schedule_edit", pk=schedule.pk)
+    problem = _problem(schedule)
+    context = {"schedule": schedule, "form": form, "problem": problem}
+    if problem is None:
+        context.update(_impact(schedule, form.chosen_moment()))
+    if request.htmx and request.method == "GET":
+        return render(request, "billing/schedule_publish.html#impact", context)
+    return render(request, "billing/schedule_publish.html", {**context, "tables": schedule_tables(schedule)})
 
 
 @operations_required
