@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 
-from .schedules import DecimalCommaField, _errors, _kg, _vnd, _whole
+from .fields import DecimalCommaField, kg_field, number_errors, vnd_field, whole_field
 
 MAX_PARCEL_KG = Decimal(500)
 
@@ -19,7 +19,7 @@ def _cm(label) -> DecimalCommaField:
         min_value=Decimal(1),
         max_value=Decimal(300),
         decimal_places=1,
-        error_messages=_errors(1, 300),
+        error_messages=number_errors(1, 300),
     )
 
 
@@ -31,17 +31,17 @@ class CalculatorForm(StyledFormMixin, forms.Form):
         coerce=int,
         error_messages={"invalid_choice": _("Choose one of the depots in the list.")},
     )
-    weight_kg = _kg(_("Weight of each parcel (kg)"), low="0.001", high=str(MAX_PARCEL_KG))
+    weight_kg = kg_field(_("Weight of each parcel (kg)"), low="0.001", high=str(MAX_PARCEL_KG))
     length_cm = _cm(_("Length (cm)"))
     width_cm = _cm(_("Width (cm)"))
     height_cm = _cm(_("Height (cm)"))
-    parcels = _whole(_("Number of parcels"), 1, 100, initial=1, required=False)
+    parcels = whole_field(_("Number of parcels"), 1, 100, initial=1, required=False)
     wooden_crate = forms.BooleanField(label=_("Wooden crate"), required=False)
     bubble_wrap = forms.BooleanField(label=_("Bubble wrap"), required=False)
     insurance = forms.BooleanField(label=_("Insurance"), required=False)
-    declared_value_vnd = _vnd(_("Declared value (₫)"), high=10_000_000_000, required=False)
+    declared_value_vnd = vnd_field(_("Declared value (₫)"), high=10_000_000_000, required=False)
     inspection = forms.BooleanField(label=_("Counting and inspection"), required=False)
-    items = _whole(_("Number of items"), 1, 100_000, required=False)
+    items = whole_field(_("Number of items"), 1, 100_000, required=False)
 
     def __init__(self, *args, depots=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,119 +3,27 @@ their own separators ("1,5" kg, "24.000" ₫); the forms turn them into grams, f
 đồng for billing.services.schedules and billing.pricing, and name the field (and the row) that is wrong."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 
+from ..services.rates import rate_check
 from ..services.schedules import ScheduleError, brackets_check
+from .fields import (
+    DecimalCommaField,
+    cny_field,
+    kg_field,
+    number_errors,
+    parse_vnd,
+    to_decimal,
+    vnd_field,
+    whole_field,
+)
 
 OPEN_END = {"", "-", "–", "—", "∞", "+", "...", "…"}
-
-
-def to_decimal(text) -> Decimal | None:
-    """'1,5', '1.5', ' 1.5 ' → Decimal('1.5'); None when it is not a plain number."""
-    text = str(text).strip().replace(" ", "")
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
-
-
-def to_whole_vnd(text) -> int | None:
-    """'24000', '24.000', '24,000', '24 000 ₫' → 24000; a leading minus is kept (refused later); None for
-    anything else (decimals of a đồng, letters)."""
-    text = str(text).strip().replace("₫", "").replace("đ", "").replace(" ", "").replace("\u00a0", "")
-    sign = -1 if text.startswith("-") else 1
-    text = text.lstrip("-+")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-        text = re.sub(r"[.,]", "", text)
-    return sign * int(text) if re.fullmatch(r"\d{1,15}", text) else None
-
-
-class DecimalCommaField(forms.DecimalField):
-    """A decimal that accepts a comma as the decimal mark (Vietnamese keyboards: "1,5")."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        number = to_decimal(value)
-        if number is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
-
-
-class VndField(forms.IntegerField):
-    """Whole đồng, with or without thousands separators."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-        kwargs.setdefault("min_value", 0)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        number = to_whole_vnd(value)
-        if number is None:
-            raise forms.ValidationError(_("Enter a whole number of đồng, e.g. 24.000."), code="invalid")
-        return number
-
-
-def _errors(low=None, high=None) -> dict:
-    messages = {"invalid": _("Enter a number."), "required": _("This field is required.")}
-    if low is not None:
-        messages["min_value"] = _("At least %(limit_value)s.")
-        if low == 0:
-            messages["min_value"] = _("Cannot be negative.")
-    if high is not None:
-        messages["max_value"] = _("At most %(limit_value)s.")
-    messages["max_decimal_places"] = _("At most %(max)s decimals.")
-    return messages
-
-
-def _kg(label, *, low="0", high="100", required=True, help_text="") -> DecimalCommaField:
-    return DecimalCommaField(
-        label=label,
-        min_value=Decimal(low),
-        max_value=Decimal(high),
-        decimal_places=3,
-        required=required,
-        help_text=help_text,
-        error_messages=_errors(Decimal(low), Decimal(high)),
-    )
-
-
-def _cny(label) -> DecimalCommaField:
-    return DecimalCommaField(
-        label=label,
-        min_value=Decimal(0),
-        max_value=Decimal(10_000),
-        decimal_places=2,
-        error_messages=_errors(0, 10_000),
-    )
-
-
-def _vnd(label, high=100_000_000, **kwargs) -> VndField:
-    return VndField(label=label, max_value=high, error_messages=_errors(0, high), **kwargs)
-
-
-def _whole(label, low, high, **kwargs) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, min_value=low, max_value=high, error_messages=_errors(low, high), **kwargs
-    )
 
 
 # form field → (FeeSchedule field, people's unit → stored unit, stored → people's unit)
@@ -181,7 +89,7 @@ def parse_bracket_lines(text: str) -> list[tuple[int, int | None, int]]:
                 _("Row %(row)d: write three values, “from kg – to kg – price per kg” (e.g. 0 - 10 - 24000).")
                 % {"row": n}
             )
-        lo, hi, price = (to_decimal(cells[0]), cells[1], to_whole_vnd(cells[2]))
+        lo, hi, price = (to_decimal(cells[0]), cells[1], parse_vnd(cells[2], signed=True))
         if lo is None:
             raise forms.ValidationError(_("Row %(row)d: “from” is not a weight in kg.") % {"row": n})
         if hi in OPEN_END:
@@ -231,36 +139,36 @@ class ScheduleForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label=_("What changes (shown to customers)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    volumetric_divisor = _whole(
+    volumetric_divisor = whole_field(
         _("Volumetric divisor"), 1, 100_000, help_text=_("L×W×H in cm ÷ divisor = kg.")
     )
-    volumetric_min_excess_kg = _kg(
+    volumetric_min_excess_kg = kg_field(
         _("Volumetric allowance (kg)"),
         help_text=_(
             "The first kilograms of volumetric weight above the actual weight that are free. 0: none."
         ),
     )
-    min_billable_kg = _kg(_("Minimum billable weight per parcel (kg)"))
-    weight_step_kg = _kg(_("Round up to (kg)"), low="0.001")
+    min_billable_kg = kg_field(_("Minimum billable weight per parcel (kg)"))
+    weight_step_kg = kg_field(_("Round up to (kg)"), low="0.001")
     volume_pricing = forms.BooleanField(label=_("Price bulky goods by volume"), required=False)
-    volume_price_per_m3_vnd = _vnd(_("Price per m³ (₫)"), high=1_000_000_000)
-    bulky_below_kg_per_m3 = _whole(_("Bulky below (kg per m³)"), 0, 10_000)
-    crate_first_kg_cny = _cny(_("Wooden crate, first kg (CNY)"))
-    crate_extra_kg_cny = _cny(_("Wooden crate, each further kg (CNY)"))
-    bubble_first_kg_cny = _cny(_("Bubble wrap, first kg (CNY)"))
-    bubble_extra_kg_cny = _cny(_("Bubble wrap, each further kg (CNY)"))
+    volume_price_per_m3_vnd = vnd_field(_("Price per m³ (₫)"), high=1_000_000_000)
+    bulky_below_kg_per_m3 = whole_field(_("Bulky below (kg per m³)"), 0, 10_000)
+    crate_first_kg_cny = cny_field(_("Wooden crate, first kg (CNY)"))
+    crate_extra_kg_cny = cny_field(_("Wooden crate, each further kg (CNY)"))
+    bubble_first_kg_cny = cny_field(_("Bubble wrap, first kg (CNY)"))
+    bubble_extra_kg_cny = cny_field(_("Bubble wrap, each further kg (CNY)"))
     insurance_rate_percent = DecimalCommaField(
         label=_("Insurance (percent of declared value)"),
         min_value=Decimal(0),
         max_value=Decimal(100),
         decimal_places=2,
-        error_messages=_errors(0, 100),
+        error_messages=number_errors(0, 100),
     )
-    insurance_min_vnd = _vnd(_("Insurance minimum (₫)"))
-    inspection_per_item_vnd = _vnd(_("Counting/inspection per item (₫)"), high=10_000_000)
-    handling_per_parcel_vnd = _vnd(_("Handling per parcel (₫)"), high=10_000_000)
-    storage_free_days = _whole(_("Free storage days"), 0, 365)
-    storage_per_kg_day_vnd = _vnd(_("Storage per kg per day (₫)"), high=1_000_000)
+    insurance_min_vnd = vnd_field(_("Insurance minimum (₫)"))
+    inspection_per_item_vnd = vnd_field(_("Counting/inspection per item (₫)"), high=10_000_000)
+    handling_per_parcel_vnd = vnd_field(_("Handling per parcel (₫)"), high=10_000_000)
+    storage_free_days = whole_field(_("Free storage days"), 0, 365)
+    storage_per_kg_day_vnd = vnd_field(_("Storage per kg per day (₫)"), high=1_000_000)
 
     def __init__(self, *args, depots=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -324,7 +232,7 @@ FIGURE_GROUPS = (
 
 
 class StartForm(StyledFormMixin, forms.Form):
-    """When a version or a rate takes effect, in Asia/Ho_Chi_Minh; empty: now."""
+    """When a rate takes effect, in Asia/Ho_Chi_Minh; empty: now."""
 
     effective_from = forms.DateTimeField(
         label=_("In force from"),
@@ -336,15 +244,24 @@ class StartForm(StyledFormMixin, forms.Form):
     )
 
 
-class PublishForm(StartForm):
-    """Publishing a draft: only when it takes effect."""
-
-
 class ExchangeRateForm(StartForm):
+    """A new CNY→VND rate. Read by billing.services.rates.rate_check ("3.650" is refused: 3650 or 3.65?).
+    `confirm_large_change` is shown once the service refused a rate far from the one in force."""
+
     vnd_per_cny = forms.CharField(
         label=_("VND per CNY"),
         max_length=20,
-        widget=forms.TextInput(
-            attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "3650.00"}
-        ),
+        help_text=_("E.g. 3650 or 3650,50."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "3650"}),
     )
+    confirm_large_change = forms.BooleanField(
+        label=_("Yes, the rate changes this much"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def clean_vnd_per_cny(self):
+        try:
+            return rate_check(self.cleaned_data["vnd_per_cny"])
+        except ScheduleError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc

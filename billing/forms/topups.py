@@ -11,57 +11,27 @@ from core.forms import StyledFormMixin
 
 from ..models import TransferStatus
 from ..transfer_content import fold
+from .fields import VndField
 
 TOPUP_MIN_VND = 10_000
 TOPUP_MAX_VND = 500_000_000
-
-# 1000000, 1.000.000, 1,000,000, 1 000 000 (a currency sign or "đ"/"VND" after it is dropped first).
-_GROUPED = re.compile(r"\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*|\d+", re.ASCII)
-_CURRENCY = re.compile(r"(?:₫|đ|Đ|vnđ|vnd|dong|đồng)\.?$", re.IGNORECASE)
-
-
-def parse_vnd(text: str) -> int | None:
-    """A whole number of đồng as people type it; None when it is not one (1.000,5 or 10.5 or 1e6)."""
-    text = _CURRENCY.sub("", (text or "").strip()).strip()
-    if not _GROUPED.fullmatch(text):
-        return None
-    return int(re.sub(r"[.,\s]", "", text))
-
-
-class AmountField(forms.Field):
-    """An amount of đồng typed by a person (see parse_vnd), between the top-up limits."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value):
-        value = (value or "").strip()
-        if not value:
-            return None
-        amount = parse_vnd(value) if len(value) <= 30 else None
-        if amount is None:
-            raise forms.ValidationError(_("Enter a whole number of đồng, e.g. 1.000.000."), code="invalid")
-        return amount
-
-    def validate(self, value):
-        super().validate(value)
-        if value is None:
-            return
-        if value < TOPUP_MIN_VND:
-            raise forms.ValidationError(_("At least 10.000 ₫."), code="min_value")
-        if value > TOPUP_MAX_VND:
-            raise forms.ValidationError(
-                _("At most 500.000.000 ₫ in one transfer: split larger amounts."), code="max_value"
-            )
 
 
 class TopUpForm(StyledFormMixin, forms.Form):
     """How much the customer means to transfer (optional: the QR code works without an amount)."""
 
-    amount = AmountField(
+    amount = VndField(
         label=_("Amount to top up (₫)"),
         required=False,
+        min_value=TOPUP_MIN_VND,
+        max_value=TOPUP_MAX_VND,
+        error_messages={
+            "invalid": _("Enter a whole number of đồng, e.g. 1.000.000."),
+            "min_value": _("At least 10.000 ₫."),
+            "max_value": _("At most 500.000.000 ₫ in one transfer: split larger amounts."),
+        },
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "1.000.000"}
+            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "1.000.000", "maxlength": 30}
         ),
         help_text=_("From 10.000 ₫ to 500.000.000 ₫."),
     )

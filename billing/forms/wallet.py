@@ -8,6 +8,7 @@ from core.forms import StyledFormMixin
 from ..models import CustomerGroup, EntryKind
 from ..services.charges import MAX_DECLARED_VALUE_VND
 from ..services.wallet import MAX_AMOUNT_VND
+from .fields import VndField, at_most_vnd
 
 CHECK = forms.CheckboxInput(attrs={"class": "form-check-input"})
 
@@ -18,13 +19,14 @@ class OrderExtrasForm(StyledFormMixin, forms.Form):
     wooden_crate = forms.BooleanField(label=_("Wooden crate"), required=False, widget=CHECK)
     bubble_wrap = forms.BooleanField(label=_("Bubble wrap"), required=False, widget=CHECK)
     insurance = forms.BooleanField(label=_("Insurance"), required=False, widget=CHECK)
-    declared_value_vnd = forms.IntegerField(
+    declared_value_vnd = VndField(
         label=_("Declared value (VND)"),
         required=False,
-        min_value=0,
         max_value=MAX_DECLARED_VALUE_VND,
         help_text=_("For insurance. Empty: the value declared for customs."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1000}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "2.000.000", "maxlength": 30}
+        ),
     )
     inspection = forms.BooleanField(label=_("Counting and inspection"), required=False, widget=CHECK)
 
@@ -68,14 +70,29 @@ class WalletEntryForm(StyledFormMixin, forms.Form):
     rendered: submitting the same form twice posts once."""
 
     KINDS = [(EntryKind.ADJUSTMENT, _("Adjustment (+ or −)")), (EntryKind.REFUND, _("Refund"))]
+    PLUS, MINUS = "+", "-"
 
     kind = forms.ChoiceField(label=_("Kind"), choices=KINDS)
-    amount_vnd = forms.IntegerField(
+    # Phones' number pads have no minus key: the sign is a choice beside the amount, or typed ("-50.000").
+    sign = forms.ChoiceField(
+        label=_("Sign"),
+        required=False,
+        choices=[(PLUS, _("+ add to the wallet")), (MINUS, _("− take from the wallet"))],
+        widget=forms.RadioSelect,
+    )
+    amount_vnd = VndField(
         label=_("Amount (VND)"),
+        signed=True,
         min_value=-MAX_AMOUNT_VND,
         max_value=MAX_AMOUNT_VND,
-        help_text=_("An adjustment may be negative (money taken back); a refund is positive."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Enter a whole number of đồng, e.g. 50.000 (or -50.000 to take money back)."),
+            "min_value": at_most_vnd(MAX_AMOUNT_VND),
+        },
+        help_text=_("An adjustment may take money back: choose − or type a minus. A refund is positive."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "50.000", "maxlength": 30}
+        ),
     )
     order = forms.CharField(
         label=_("Order code (refund of an order, optional)"), max_length=20, required=False
@@ -101,6 +118,11 @@ class WalletEntryForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        amount = data.get("amount_vnd")
+        if amount is not None and data.get("sign") == self.MINUS:
+            data["amount_vnd"] = -abs(amount)  # "−" and "-50.000" say the same thing
+        elif amount is not None and amount < 0 and data.get("sign") == self.PLUS:
+            self.add_error("amount_vnd", _("The amount has a minus but “+” is chosen: choose one."))
         if data.get("kind") == EntryKind.REFUND and data.get("amount_vnd", 1) < 0:
             self.add_error("amount_vnd", _("A refund must be a positive amount."))
         if data.get("order") and data.get("kind") != EntryKind.REFUND:

@@ -333,6 +333,7 @@ def exchange_rates(request):
                 vnd_per_cny=form.cleaned_data["vnd_per_cny"],
                 effective_from=form.cleaned_data["effective_from"],
                 by=request.user,
+                confirm=form.cleaned_data["confirm_large_change"],
             )
         except ScheduleError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
