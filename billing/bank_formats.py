@@ -6,6 +6,7 @@ Used by billing.services.topups, which records and credits."""
 import hashlib
 import hmac
 import json
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ class WebhookAnswer:
     outcome: str
     error: str = ""
     transfer: BankTransfer | None = None
+    authenticated: bool = False  # the provider proved it is them: the whole body is kept
 
 
 class Refused(Exception):
@@ -45,7 +47,8 @@ class Refused(Exception):
         self.status, self.outcome, self.error = status, outcome, error
 
 
-def _bad(error: str) -> Refused:
+def bad_request(error: str) -> Refused:
+    """400: the payload does not hold (after authentication, or when it cannot be authenticated)."""
     return Refused(400, "bad_request", error)
 
 
@@ -55,52 +58,64 @@ def _text(value, name: str, limit: int) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise _bad(f"{name} must be a string")
+        raise bad_request(f"{name} must be a string")
     return value[:limit]
 
 
 def _external_id(value) -> str:
+    """The provider's transaction id as text. A whole number is written one way, however it came (7001,
+    7001.0, "7001", "7001.0" → "7001"), so a retry that changes its type is still the same transaction."""
     if isinstance(value, bool) or value is None:
-        raise _bad("id must be a number or a string")
+        raise bad_request("id must be a number or a string")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise bad_request("id must be a whole number")
+        value = int(value)
     if isinstance(value, int):
         if value < 0:
-            raise _bad("id must not be negative")
+            raise bad_request("id must not be negative")
         return str(value)
-    if isinstance(value, str) and value.strip() and len(value.strip()) <= 64:
-        return value.strip()
-    raise _bad("id must be a number or a string of 1 to 64 characters")
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > 64:
+        raise bad_request("id must be a number or a string of 1 to 64 characters")
+    value = value.strip()
+    if number := re.fullmatch(r"(\d+)(?:\.(\d+))?", value, re.ASCII):
+        whole, fraction = number.groups()
+        if fraction and fraction.strip("0"):
+            raise bad_request("id must be a whole number")
+        return str(int(whole))
+    return value
 
 
 def _amount(value, *, signed: bool = False) -> int:
     """A whole number of đồng, not zero; positive unless `signed` (Casso: negative is money going out)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _bad("amount must be a whole number of dong (a JSON number)")
+        raise bad_request("amount must be a whole number of dong (a JSON number)")
     if isinstance(value, float):
         if not value.is_integer():
-            raise _bad("amount must be a whole number of dong (VND has no decimals)")
+            raise bad_request("amount must be a whole number of dong (VND has no decimals)")
         value = int(value)
     if value == 0:
-        raise _bad("amount must not be zero")
+        raise bad_request("amount must not be zero")
     if value < 0 and not signed:
-        raise _bad("amount must be positive")
+        raise bad_request("amount must be positive")
     if abs(value) > MAX_AMOUNT_VND:
-        raise _bad(f"amount is absurd (more than {MAX_AMOUNT_VND} dong)")
+        raise bad_request(f"amount is absurd (more than {MAX_AMOUNT_VND} dong)")
     return value
 
 
 def _require(data: dict, names: tuple[str, ...]) -> None:
     missing = [name for name in names if name not in data]
     if missing:
-        raise _bad("missing fields: " + ", ".join(missing))
+        raise bad_request("missing fields: " + ", ".join(missing))
 
 
 def _parse_sepay(data) -> Incoming:
     if not isinstance(data, dict):
-        raise _bad("the body must be a JSON object")
+        raise bad_request("the body must be a JSON object")
     _require(data, ("id", "transferType", "transferAmount", "content"))
     direction = str(data["transferType"]).strip().lower()
     if direction not in ("in", "out"):
-        raise _bad('transferType must be "in" or "out"')
+        raise bad_request('transferType must be "in" or "out"')
     code = data.get("code")
     return Incoming(
         external_id=_external_id(data["id"]),
@@ -118,10 +133,10 @@ def _parse_sepay(data) -> Incoming:
 
 def _parse_casso(body) -> Incoming:
     if not isinstance(body, dict):
-        raise _bad("the body must be a JSON object")
+        raise bad_request("the body must be a JSON object")
     data = body.get("data")
     if not isinstance(data, dict):
-        raise _bad("data must be an object (Casso webhook v2)")
+        raise bad_request("data must be an object (Casso webhook v2)")
     _require(data, ("id", "amount", "description"))
     amount = _amount(data["amount"], signed=True)
     return Incoming(
@@ -137,17 +152,17 @@ def _parse_casso(body) -> Incoming:
     )
 
 
-_MALFORMED = object()  # the body is not JSON
+MALFORMED = object()  # the body is not JSON
 
 
-def _no_nul(value):
+def no_nul(value):
     """PostgreSQL stores no NUL character (text or jsonb): each becomes U+FFFD, keys too."""
     if isinstance(value, str):
         return value.replace("\x00", "\ufffd")
     if isinstance(value, dict):
-        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+        return {no_nul(k): no_nul(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_no_nul(v) for v in value]
+        return [no_nul(v) for v in value]
     return value
 
 
@@ -188,8 +203,8 @@ def _check_casso(raw: bytes, parsed, headers) -> None:
     t, given = parts.get("t", ""), parts.get("v1", "").strip().lower()
     if not t.isdigit() or not given:
         raise Refused(401, "unauthorized", "bad or missing X-Casso-Signature (t=<ms>,v1=<hex>)")
-    if parsed is _MALFORMED:
-        raise _bad("malformed JSON")
+    if parsed is MALFORMED:
+        raise bad_request("malformed JSON")
     # Casso's own example signs the whole body ({"data": …, "error": 0}); some integrations sign `data`
     # alone, and a PHP signer escapes non-ASCII. Each form is an HMAC with our key: any one proves it.
     signed = [parsed] + ([parsed["data"]] if isinstance(parsed, dict) and "data" in parsed else [])
@@ -213,14 +228,14 @@ RECORDED_HEADERS = ("Content-Type", "Content-Length", "User-Agent", "Authorizati
 RECORDED_HEADERS += ("X-Casso-Signature", "X-Forwarded-For", "X-Real-IP")
 
 
-def _recorded_headers(headers) -> dict:
+def recorded_headers(headers) -> dict:
     """The headers that matter, secrets masked: the API key never reaches the database."""
     out = {}
     for name in RECORDED_HEADERS:
         value = headers.get(name)
         if value is None:
             continue
-        value = _no_nul(str(value)[:300])
+        value = no_nul(str(value)[:300])
         if name == "Authorization":
             scheme, _sep, secret = value.partition(" ")
             value = f"{scheme} ****" if secret else "****"

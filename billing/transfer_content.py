@@ -3,8 +3,9 @@
 The top-up page asks for `NAP <customer code>` (TOPUP_PREFIX). What reaches us has been through a banking
 app and the bank: accents dropped or kept (`NẠP`), case changed, spaces, dashes and dots added or removed,
 the bank's own prefix and suffix glued around it (`MBVCB.3278907687.NAP YW532.CT tu 0123`,
-`IBFT NAP YW532`), an emoji. So: fold to upper-case ASCII, then look for the prefix followed by a customer
-code whose characters may be separated by spaces, dashes, dots or underscores.
+`IBFT NAP YW532`), an emoji. So: fold to upper-case ASCII, then look for the prefix as a word of its own
+(not the end of `SNAP` or `KHANAP`, not `N A P`) followed by a customer code whose characters may be
+separated by spaces, dashes, dots or underscores.
 
 A code without the prefix is never taken from the content: bank references (FT23082…) look like codes.
 """
@@ -34,9 +35,11 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=8)
 def _pattern(prefix: str) -> re.Pattern:
-    letters = _SEP.join(re.escape(ch) for ch in fold(prefix).strip())
+    # The prefix as one word: its letters together ("N A P" is not it), and not the end of a longer word
+    # ("SNAP", "KHANAP"). A digit may touch it: banks glue their references on ("…3278907687NAP YW532").
+    word = re.escape(fold(prefix).strip())
     # A lookahead, so that codes next to each other ("NAP YW532 NAP KM748") are all found.
-    return re.compile(f"(?={letters}{_AFTER_PREFIX}{_CODE})")
+    return re.compile(f"(?<![A-Z])(?={word}{_AFTER_PREFIX}{_CODE})")
 
 
 def codes_in(content: str, *, prefix: str) -> list[str]:

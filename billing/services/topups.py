@@ -9,6 +9,7 @@ even a path that got past the row (operations assigning it) can never post it tw
 """
 
 import json
+import re
 from dataclasses import asdict
 
 from django.conf import settings
@@ -20,20 +21,22 @@ from accounts.models import Role, User
 from core.errors import DomainError
 
 from ..bank_formats import (
-    _MALFORMED,
+    MALFORMED,
     PROVIDERS,
     Incoming,
     Refused,
     WebhookAnswer,
-    _bad,
-    _no_nul,
-    _recorded_headers,
+    bad_request,
+    no_nul,
+    recorded_headers,
 )
 from ..models import BankTransfer, TransferStatus, WebhookCall, WebhookProvider
 from ..transfer_content import code_from_provider, codes_in
 from .wallet import wallet_top_up
 
 MAX_BODY_BYTES = 64 * 1024  # a notification is a few hundred bytes
+REFUSED_BODY_CHARS = 2_000  # of a call nobody authenticated (bad key, unknown provider): enough to see it
+NOTE_OTHER_ACCOUNT = "to another account"
 
 
 # --- What customers transfer to -------------------------------------------------------------------------
@@ -80,22 +83,39 @@ def match_customer(incoming: Incoming) -> tuple[User | None, list[str]]:
     return (customers[0] if len(customers) == 1 else None), codes
 
 
+def is_our_account(account_number: str) -> bool:
+    """Whether a transfer went to the forwarder's account (settings.BANK_ACCOUNT_NUMBER, digits compared:
+    "0123 499 999" is 0123499999). A notification that names no account is taken as ours (the service
+    watches only the accounts it was given); one naming another account is not, nor any when ours is
+    not set."""
+    if not (account_number or "").strip():
+        return True
+    ours = re.sub(r"\D", "", settings.BANK_ACCOUNT_NUMBER or "")
+    return bool(ours) and re.sub(r"\D", "", account_number) == ours
+
+
 @transaction.atomic
 def transfer_receive(*, provider: str, incoming: Incoming) -> tuple[BankTransfer | None, str]:
     """Record one bank transaction and credit it if it names exactly one customer.
 
+    A transfer to another account than ours (a notification service watching several) is never credited:
+    it waits for operations, noted NOTE_OTHER_ACCOUNT.
+
     Returns (transfer, outcome): outcome is "credited", "unmatched", "ignored" (money going out) or
     "duplicate" (this provider already told us about this transaction: nothing happens, transfer None)."""
     if incoming.direction == "out":
-        customer, codes, status = None, [], TransferStatus.IGNORED
+        customer, note, status = None, "", TransferStatus.IGNORED
+    elif not is_our_account(incoming.account_number):
+        customer, note, status = None, NOTE_OTHER_ACCOUNT, TransferStatus.UNMATCHED
     else:
         customer, codes = match_customer(incoming)
+        note = ", ".join(codes)[:255]
         status = TransferStatus.CREDITED if customer else TransferStatus.UNMATCHED
     fields = {name: value for name, value in asdict(incoming).items() if name != "provider_code"}
     try:
         with transaction.atomic():
             transfer = BankTransfer.objects.create(
-                provider=provider, status=status, customer=customer, note=", ".join(codes)[:255], **fields
+                provider=provider, status=status, customer=customer, note=note, **fields
             )
     except IntegrityError:
         return None, "duplicate"
@@ -139,19 +159,33 @@ def webhook_receive(
     try:
         answer = _receive(provider, body, headers, too_large=too_large)
     finally:
+        kept, error = _kept_body(body, answer)
         WebhookCall.objects.create(
             provider=provider[:16],
-            body=_no_nul(body[:MAX_BODY_BYTES].decode("utf-8", errors="replace")),
-            headers=_recorded_headers(headers),
+            body=kept,
+            headers=recorded_headers(headers),
             remote_addr=(remote_addr or "")[:64],
             status_code=answer.status,
             outcome=answer.outcome[:40],
-            error=answer.error[:255],
+            error=error,
         )
     return answer.status, _answer_body(provider, answer)
 
 
+def _kept_body(body: bytes, answer: WebhookAnswer) -> tuple[str, str]:
+    """The body to keep and the error to record. An authenticated call keeps its body (at most
+    MAX_BODY_BYTES); one nobody authenticated (401, 403, 404, 413, JSON Casso cannot sign) only its first
+    REFUSED_BODY_CHARS characters, so that anyone on the internet cannot fill the table; the error says so."""
+    text = body[:MAX_BODY_BYTES].decode("utf-8", errors="replace")
+    error = answer.error
+    if not answer.authenticated and len(text) > REFUSED_BODY_CHARS:
+        cut = f" [body truncated: first {REFUSED_BODY_CHARS} characters kept]"
+        text, error = text[:REFUSED_BODY_CHARS], error[: 255 - len(cut)] + cut
+    return no_nul(text), error[:255]
+
+
 def _receive(provider: str, body: bytes, headers, *, too_large: bool = False) -> WebhookAnswer:
+    authenticated = False
     try:
         if provider not in PROVIDERS:
             raise Refused(404, "unknown_provider", "unknown provider")
@@ -161,15 +195,16 @@ def _receive(provider: str, body: bytes, headers, *, too_large: bool = False) ->
         try:
             parsed = json.loads(body)
         except ValueError:  # UnicodeDecodeError too
-            parsed = _MALFORMED
+            parsed = MALFORMED
         check(body, parsed, headers)
-        if parsed is _MALFORMED:
-            raise _bad("malformed JSON")
-        incoming = parse(_no_nul(parsed))
+        authenticated = True
+        if parsed is MALFORMED:
+            raise bad_request("malformed JSON")
+        incoming = parse(no_nul(parsed))
     except Refused as exc:
-        return WebhookAnswer(status=exc.status, outcome=exc.outcome, error=exc.error)
+        return WebhookAnswer(exc.status, exc.outcome, exc.error, authenticated=authenticated)
     transfer, outcome = transfer_receive(provider=provider, incoming=incoming)
-    return WebhookAnswer(status=200, outcome=outcome, transfer=transfer)
+    return WebhookAnswer(status=200, outcome=outcome, transfer=transfer, authenticated=True)
 
 
 # --- Operations ------------------------------------------------------------------------------------------

@@ -26,7 +26,11 @@ from billing.transfer_content import code_from_provider, codes_in, fold
         "TKThe :0123, tai VCB. NAP YW532-0987654321",
         "NAP  Y W 5 3 2",
         "ＮＡＰ ＹＷ５３２",  # full-width letters (NFKD folds them)
-        "N.A.P YW532",
+        "NAP-YW532",
+        "NAP.YW532.CT",
+        "MBVCB.123.NAP YW532.CT",
+        "IBFT:NAP YW532",
+        "3278907687NAP YW532",  # a bank's reference glued on: digits may touch the prefix
     ],
 )
 def test_the_code_after_the_prefix_is_found_however_the_bank_wrote_it(content):
@@ -49,6 +53,13 @@ def test_the_code_after_the_prefix_is_found_however_the_bank_wrote_it(content):
         "NAP 532YW",
         "NAP",
         "🎉🎉🎉",
+        # the prefix is a word of its own (review: a name ending in "…N AP" credited someone)
+        "TRAN VAN AP YW532",
+        "SNAP YW532",
+        "KHANAP YW532",
+        "N A P YW532",
+        "N.A.P YW532",
+        "N-AP YW532",
     ],
 )
 def test_nothing_is_found_without_the_prefix_and_a_whole_code(content):
@@ -87,3 +98,23 @@ def test_fold():
 )
 def test_the_code_sepay_extracted_is_trusted_without_the_prefix(code, expected):
     assert code_from_provider(code, prefix="NAP") == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "codes"),
+    [
+        ("TRAN VAN AP KM748", []),
+        ("SNAP KM748", []),
+        ("KHANAP KM748", []),
+        ("N A P KM748", []),
+        ("NAP KM748", ["KM748"]),
+        ("NAP-KM748", ["KM748"]),
+        ("NAP.KM748", ["KM748"]),
+        ("MBVCB.123.NAP KM748.CT", ["KM748"]),
+        ("nạp km748", ["KM748"]),
+        ("NAPKM748", ["KM748"]),
+        ("NAP KM 748", ["KM748"]),
+    ],
+)
+def test_the_prefix_starts_a_word_and_has_no_separators_inside(content, codes):
+    assert codes_in(content, prefix="NAP") == codes

@@ -91,6 +91,7 @@ def test_cassos_published_example_is_accepted_by_the_endpoint(client, settings, 
     assert response.status_code == 200
     assert response.json()["error"] == 0 and response.json()["outcome"] == "unmatched"  # a test transaction
     transfer = BankTransfer.objects.get()
+    assert transfer.note == "to another account"  # 88888888, not ours
     assert (transfer.provider, transfer.external_id, transfer.amount_vnd) == ("casso", "0", 599000)
     assert transfer.raw == DOC_BODY
 
@@ -228,3 +229,21 @@ def test_the_same_id_at_sepay_and_casso_are_two_transactions(client, casso, cust
     post_casso(client, casso_body(id=92704))
     post_sepay(client, sepay_payload(id=92704))
     assert BankTransfer.objects.count() == 2 and balance_of(customer) == 599000 + 2277000
+
+
+def test_a_transfer_to_another_account_is_not_credited(client, casso, customer):
+    assert post_casso(client, casso_body(accountNumber="88888888")).json()["outcome"] == "unmatched"
+    assert BankTransfer.objects.get().note == "to another account" and not WalletEntry.objects.exists()
+
+
+def test_an_integral_id_is_one_transaction_however_written(client, casso, customer):
+    post_casso(client, casso_body(id=8801234))
+    assert post_casso(client, casso_body(id="8801234.0")).json()["outcome"] == "duplicate"
+    assert balance_of(customer) == 599000
+
+
+def test_a_body_nobody_could_sign_keeps_only_its_start(client, casso, db):
+    raw = b"{" + b"x" * 10_000  # not JSON: Casso's signature cannot be checked
+    assert post_casso(client, raw=raw, header="t=1,v1=ab").status_code == 400
+    call = WebhookCall.objects.get()
+    assert len(call.body) == 2000 and "truncated" in call.error
