@@ -291,7 +291,7 @@ def schedule_publish(request, pk):
         form = PublishForm(request.GET if "when" in request.GET else None)
     if request.method == "POST" and form.is_valid():
         start = form.start()
-        rises = start is None and schedule_changes(schedule, schedule_in_force()).freight_rises
+        rises = schedule_changes(schedule, schedule_in_force()).freight_rises  # told when it starts now
         try:
             schedule_publish_service(schedule=schedule, effective_from=start, by=request.user)
         except ScheduleError as exc:
