@@ -179,9 +179,16 @@ _MONEY_MESSAGES = {
         }
     ),
     NotificationKind.FEES_ANNOUNCED: lambda d, code: (
-        gettext(
-            "A new fee schedule, “%(name)s”, applies to orders arriving at the China warehouse from %(when)s. "
-            "See the fee schedule page."
+        (
+            gettext(
+                "Freight prices rise: the fee schedule “%(name)s” applies to orders arriving at the China "
+                "warehouse from now (%(when)s). Orders already there keep their prices. See the fee schedule page."
+            )
+            if d.get("applies") == "now"
+            else gettext(
+                "A new fee schedule, “%(name)s”, applies to orders arriving at the China warehouse from %(when)s. "
+                "See the fee schedule page."
+            )
         )
         % {"name": d.get("name", ""), "when": d.get("effective_from", "")}
     ),
