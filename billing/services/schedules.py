@@ -62,7 +62,7 @@ def _money(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def _refuse_published(schedule) -> None:
+def refuse_if_published(schedule) -> None:
     if schedule.status != ScheduleStatus.DRAFT:
         raise DomainError(
             _("“%(name)s” is published: a published version is never changed. Make a new draft instead.")
@@ -71,7 +71,7 @@ def _refuse_published(schedule) -> None:
         )
 
 
-def _lock(schedule) -> FeeSchedule:
+def schedule_lock(schedule) -> FeeSchedule:
     return FeeSchedule.objects.select_for_update().get(pk=schedule.pk)
 
 
@@ -208,8 +208,8 @@ def schedule_update(*, schedule: FeeSchedule, by, **fields) -> FeeSchedule:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not a fee schedule field: {sorted(unknown)}")
-    locked = _lock(schedule)
-    _refuse_published(locked)
+    locked = schedule_lock(schedule)
+    refuse_if_published(locked)
     for name, value in fields.items():
         if name == "name" and isinstance(value, str):
             value = value.strip()
@@ -229,8 +229,8 @@ def schedule_brackets_set(*, schedule: FeeSchedule, depot, rows) -> list[Freight
     field = f"brackets_{depot.pk}"
     if depot.kind != depot.Kind.VIETNAM:
         raise ScheduleError(_("Freight is priced to Vietnam depots only."), field=field, code="depot")
-    locked = _lock(schedule)
-    _refuse_published(locked)
+    locked = schedule_lock(schedule)
+    refuse_if_published(locked)
     ordered = brackets_check(rows, field=field)
     FreightBracket.objects.filter(schedule=locked, depot=depot).delete()
     return FreightBracket.objects.bulk_create(

@@ -23,10 +23,10 @@ from ..models import FeeSchedule, FreightBracket, ScheduleStatus
 from ..selectors import TERMS_FIELDS, published_schedules, schedule_in_force
 from .schedules import (
     ScheduleError,
-    _lock,
-    _refuse_published,
     local_text,
+    refuse_if_published,
     schedule_draft_create,
+    schedule_lock,
     schedule_save,
     schedule_validate,
     start_time,
@@ -267,8 +267,8 @@ def schedule_publish(*, schedule: FeeSchedule, effective_from: datetime | None, 
     data says "applies": "now"). Orders are priced with the version in force when they arrived in China
     (billing.selectors.schedule_for)."""
     now = timezone.now()
-    locked = _lock(schedule)
-    _refuse_published(locked)
+    locked = schedule_lock(schedule)
+    refuse_if_published(locked)
     schedule_validate(locked)
     start = start_time(effective_from, now)
     clash = published_schedules().filter(effective_from=start).first()

@@ -145,9 +145,7 @@ def test_operations_reverse_an_entry_once(client_of, customer, ops, other_custom
     from django.urls import reverse
 
     from billing.models import EntryKind, WalletEntry
-    from billing.services.wallet import wallet_top_up
-
-    from billing.services.wallet import wallet_adjust, wallet_refund
+    from billing.services.wallet import wallet_adjust, wallet_refund, wallet_top_up
 
     entry = wallet_adjust(customer=customer, amount_vnd=40_000, reason="bù", by=ops, key="adj:ops-rev")
     url = reverse("billing:ops_wallet_reverse", args=[entry.pk])
