@@ -50,3 +50,19 @@ def test_a_page_drawn_before_the_total_changed_is_refused(schedule, customer, cl
     )
     assert response.status_code == 200 and "The amount due is now" in response.content.decode()
     assert not WalletEntry.objects.filter(kind=EntryKind.PAYMENT).exists()
+
+
+def test_paying_does_not_read_every_unpaid_order(schedule, customer, client_of, django_assert_num_queries):
+    """The pay POST touches the ticked orders only: the page's list is drawn for GET (and refusals)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    wallet_top_up(customer=customer, amount_vnd=5_000_000, key="t:pay-queries")
+    client = client_of(customer)
+    counts = []
+    for waiting in (1, 6):
+        orders = [awaiting_order(customer, 2_000) for _ in range(waiting)]
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.post(reverse("billing:pay"), {"orders": [orders[0].pk]}).status_code == 302
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]

@@ -167,10 +167,9 @@ def _expected(value) -> int | None:
 def pay(request):
     """The orders awaiting delivery and not paid, all ticked; paying takes the ticked ones in one action
     (all or nothing). From an order's page the same POST pays that one order and goes back there."""
-    orders = _unpaid_with_totals(request.user)
     error = error_code = None
-    selected = {o.pk for o in orders}
-    if request.method == "POST":
+    selected = None  # all of them, unless the customer ticked some
+    if request.method == "POST":  # the list is read only to draw the page (not on a successful payment)
         target = _next_url(request)
         try:
             ids = _ids(request.POST.getlist("orders"))
@@ -198,6 +197,9 @@ def pay(request):
                 % {"n": len(ids), "total": vnd(paid)},
             )
             return redirect(target or reverse("billing:wallet"))
+    orders = _unpaid_with_totals(request.user)
+    if selected is None:
+        selected = {o.pk for o in orders}
     summary = request.htmx and request.method == "GET" and request.GET.get("summary")
     if summary:  # the running total as the customer ticks orders
         selected = {n for n in map(_cursor, request.GET.getlist("orders")) if n is not None}
