@@ -52,7 +52,7 @@ def test_a_page_drawn_before_the_total_changed_is_refused(schedule, customer, cl
     assert not WalletEntry.objects.filter(kind=EntryKind.PAYMENT).exists()
 
 
-def test_paying_does_not_read_every_unpaid_order(schedule, customer, client_of, django_assert_num_queries):
+def test_paying_does_not_read_every_unpaid_order(schedule, customer, client_of):
     """The pay POST touches the ticked orders only: the page's list is drawn for GET (and refusals)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
