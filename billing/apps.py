@@ -14,6 +14,7 @@ class BillingConfig(AppConfig):
             consignment_destination_changed,
             consignment_measured,
             consignment_status_changed,
+            consignments_status_changed_many,
         )
 
         from . import checks  # noqa: F401 - registers the deploy check of the bank account
@@ -22,6 +23,9 @@ class BillingConfig(AppConfig):
         consignment_measured.connect(charges.on_measured, dispatch_uid="billing.on_measured")
         consignment_destination_changed.connect(
             charges.on_destination_changed, dispatch_uid="billing.on_depot"
+        )
+        consignments_status_changed_many.connect(
+            charges.on_status_changed_many, dispatch_uid="billing.on_many"
         )
         consignment_status_changed.connect(charges.on_status_changed, dispatch_uid="billing.on_status")
         if charges.handover_guard not in TRANSITION_GUARDS:

@@ -126,6 +126,11 @@ class EventKind(models.TextChoices):
     PIECE = "piece", _("Another parcel arrived")
     DESTINATION = "destination", _("Destination depot")
     PRICED = "priced", _("Charges")
+    BAGGED = "bagged", _("Packed in a bag")
+    ROUTE = "route", _("On the route")  # a checkpoint of the trip it travels on (shipping)
+    RECEIVING = "receiving", _("Depot receiving")  # missing or found at the depot
+    HANDOVER = "handover", _("Handed over")
+    DELIVERY = "delivery", _("Delivery")
 
 
 class ConsignmentEvent(models.Model):

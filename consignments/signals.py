@@ -14,3 +14,6 @@ consignment_status_changed = Signal()
 # An order now goes to another Vietnam depot (the customer chose one, or operations transferred it).
 # Sent with consignment, by.
 consignment_destination_changed = Signal()
+# Many orders changed status in one statement (a trip departed, a bag received). Sent with ids (list of
+# order ids that moved), old, new, by.
+consignments_status_changed_many = Signal()

@@ -200,6 +200,15 @@ def on_status_changed(sender, *, consignment, old, new, by=None, **kwargs):
         consignment_price(consignment=consignment, by=by, reason=REASON_ARRIVED, storage_days=0)
 
 
+def on_status_changed_many(sender, *, ids, old, new, by=None, **kwargs):
+    """consignments.signals.consignments_status_changed_many: orders received at the depot in bulk get
+    their final charge, each (a trip's orders leaving China are not re-priced: nothing changed)."""
+    if new != ConsignmentStatus.AWAITING_DELIVERY:
+        return
+    for order in Consignment.objects.filter(pk__in=ids).order_by("pk"):
+        consignment_price(consignment=order, by=by, reason=REASON_ARRIVED, storage_days=0)
+
+
 def handover_guard(*, consignment, to):
     """consignments.services.TRANSITION_GUARDS: goods are handed over only once their charges are paid."""
     if to not in HANDOVER:

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "consignments",
     "notifications",
     "billing",
+    "shipping",
 ]
 
 MIDDLEWARE = [
