@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/", include("consignments.urls")),
     path("notifications/", include("notifications.urls")),
     path("staff/", include("warehouse.urls")),
+    path("staff/", include("shipping.urls")),
     path("", include("billing.urls")),
     # Customers and staff both open parcel photos; the view checks who may see which.
     path("photos/<int:pk>/", warehouse_views.photo_file, name="photo"),
