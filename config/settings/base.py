@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "notifications",
     "billing",
     "shipping",
+    "delivery",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Handover at the depot (pickup codes) and delivery requests inside Vietnam (release notes)."""
