@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.money import vnd
@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     WALLET_CREDITED = "wallet_credited", _("Money added to the wallet")
     WALLET_DEBITED = "wallet_debited", _("Money taken from the wallet")
     FEES_ANNOUNCED = "fees_announced", _("New fee schedule announced")
+    TRIP_DEPARTED = "trip_departed", _("Orders left the China warehouse")
 
 
 class Notification(models.Model):
@@ -176,6 +177,19 @@ _MONEY_MESSAGES = {
             "amount": _vnd(d.get("amount_vnd")),
             "why": d.get("why", ""),
             "balance": _vnd(d.get("balance_vnd")),
+        }
+    ),
+    NotificationKind.TRIP_DEPARTED: lambda d, code: (
+        ngettext(
+            "Your order %(codes)s left the China warehouse on trip %(trip)s, on its way to Vietnam.",
+            "Your %(n)d orders (%(codes)s) left the China warehouse on trip %(trip)s, on their way to Vietnam.",
+            d.get("orders", 0),
+        )
+        % {
+            "n": d.get("orders", 0),
+            "codes": ", ".join(d.get("codes", []))
+            + ("…" if d.get("orders", 0) > len(d.get("codes", [])) else ""),
+            "trip": d.get("trip", ""),
         }
     ),
     NotificationKind.FEES_ANNOUNCED: lambda d, code: (
