@@ -19,6 +19,12 @@ class Warehouse(models.Model):
     )
     postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown to customers who collect, e.g. 8:00–18:00, Mon–Sat."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

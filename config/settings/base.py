@@ -191,3 +191,12 @@ SEPAY_HMAC_SECRET = env("SEPAY_HMAC_SECRET", default="")  # optional `X-SePay-Si
 CASSO_CHECKSUM_KEY = env("CASSO_CHECKSUM_KEY", default="")  # `X-Casso-Signature: t=…,v1=…`
 CASSO_MAX_AGE_S = env.int("CASSO_MAX_AGE_S", default=300)  # older signatures are replays
 # --- end bank ---
+
+# --- Bags, handover and delivery (shipping, delivery) ---
+# A closed bag whose weight differs from its parcels' by more than this (plus BAG_WEIGHT_TOLERANCE_PCT %) is flagged.
+BAG_WEIGHT_TOLERANCE_G = env.int("BAG_WEIGHT_TOLERANCE_G", default=500)
+BAG_WEIGHT_TOLERANCE_PCT = env.int("BAG_WEIGHT_TOLERANCE_PCT", default=2)
+# A customer's pickup code (QR + 6 digits) at a depot is valid this many days, then renewed.
+PICKUP_CODE_DAYS = env.int("PICKUP_CODE_DAYS", default=7)
+# An order out for delivery (Đang giao) and not confirmed within this many days becomes delivered.
+DELIVERY_AUTOCOMPLETE_DAYS = env.int("DELIVERY_AUTOCOMPLETE_DAYS", default=15)

@@ -27,6 +27,7 @@ WAREHOUSES = [
         "kind": Warehouse.Kind.VIETNAM,
         "address": "Số 1 Phạm Văn Đồng, Cầu Giấy, Hà Nội",
         "phone": "0912345678",
+        "opening_hours": "8:00–18:00, thứ Hai – thứ Bảy",
     },
     {
         "code": "SG",
@@ -34,6 +35,7 @@ WAREHOUSES = [
         "kind": Warehouse.Kind.VIETNAM,
         "address": "Số 10 Cộng Hòa, Tân Bình, TP. Hồ Chí Minh",
         "phone": "0987654321",
+        "opening_hours": "8:00–17:30, thứ Hai – thứ Bảy",
     },
 ]
 
