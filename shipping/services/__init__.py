@@ -1,0 +1,1 @@
+"""Shipping's writes, one module per station: bags, trips, receiving."""
