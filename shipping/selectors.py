@@ -181,8 +181,9 @@ def receiving_trip_for(*, depot, pk: int):
 
 
 def receiving_bags(*, trip, depot):
-    """This depot's bags of a trip, each with `expected` (on its manifest), `received`, `flagged` (recorded
-    missing at closing, not found since) and `extras_count` (scanned in it but not on its manifest)."""
+    """This depot's bags of a trip, each with `expected` (on its manifest), `received`, `unscanned`,
+    `flagged` (recorded missing at closing, not found since) and `extras_count` (scanned in it but not on
+    its manifest)."""
     from django.db.models import OuterRef, Q, Subquery
     from django.db.models.functions import Coalesce
 
@@ -200,6 +201,7 @@ def receiving_bags(*, trip, depot):
         .annotate(
             expected=Count("items"),
             received=Count("items", filter=Q(items__received_at__isnull=False)),
+            unscanned=Count("items", filter=Q(items__received_at__isnull=True)),
             flagged=Count("items", filter=Q(items__missing=True, items__received_at__isnull=True)),
             extras_count=Coalesce(Subquery(extras), 0),
         )

@@ -1,0 +1,383 @@
+"""Receiving a trip at a Vietnam depot: open the arrived trip, scan its bags, then each bag's parcels; close
+the bags and the trip with what is missing or extra recorded.
+
+An order becomes Chờ giao (awaiting delivery) on the scan of its last parcel: when no parcel of it on a trip
+the depot has opened is still unreceived (its parcels on this trip, and any recorded missing on an earlier
+one). It is decided per scan, under a row lock on the order, so that two staff scanning the last two parcels
+of one order at once still move it exactly once, and the scan stays a handful of queries whatever the
+trip's size. An order with a parcel missing at closing stays in transit, flagged for operations, until the
+parcel turns up (scanned later: it is received then) or operations mark the order lost.
+
+Every write is a compare-and-set, so a double click, a retry or two staff scanning the same parcel change
+nothing the second time: one received_at, one status move, one notification.
+"""
+
+import inspect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consignments.models import Consignment, ConsignmentStatus, EventKind
+from consignments.services import consignment_event_add, consignment_transition
+from core.errors import DomainError
+from tracking.scanner import read_scan
+from warehouse.labels import parcel_code, split_parcel_code
+from warehouse.models import Parcel
+
+from ..models import Bag, BagParcel, ReceivingExtra, Trip, TripStatus
+
+MAX_SCAN_LENGTH = 200  # a label or a waybill is far shorter: refused before any database work
+BAG_CODE = re.compile(r"B\d{7,}\Z")
+TRIP_CODE = re.compile(r"T\d{6,}\Z")
+_EDGES = "".join(map(chr, range(0x20))) + "\x7f \u00a0\u3000\ufeff\u200b"
+_AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")  # a scanner's symbology identifier before the data
+RECEIVING = frozenset({TripStatus.ARRIVED, TripStatus.RECEIVED})  # trips whose bags the depot scans
+
+
+class Reason:
+    """ReceivingExtra.reason: why a scan was not on this bag's manifest."""
+
+    OTHER_BAG = "other_bag"  # a parcel of another bag of this trip for this depot: received into its bag
+    OTHER_TRIP = "other_trip"  # a parcel for this depot on another trip (not received by this trip)
+    OTHER_DEPOT = "other_depot"  # a parcel for another depot
+    NOT_BAGGED = "not_bagged"  # a parcel of ours that no bag carries
+    UNKNOWN = "unknown"  # no parcel has this code
+
+
+class Outcome:
+    RECEIVED = "received"
+    OTHER_BAG = "other_bag"  # received, but it was packed in another bag than the one being scanned
+    ALREADY = "already"
+    EXTRA = "extra"
+
+
+@dataclass
+class ReceivingScan:
+    outcome: str
+    code: str  # what was read
+    message: str
+    parcel: Parcel | None = None
+    item: BagParcel | None = None
+    extra: ReceivingExtra | None = None
+    extra_new: bool = False  # the extra was recorded by this scan (not noted before)
+    ready: Consignment | None = None  # the order became Chờ giao with this scan
+    warning: str = ""  # received, but the order cannot become Chờ giao here (transferred, lost…)
+
+
+# --- reading a scan --------------------------------------------------------------------------------------
+
+
+def read_code(raw: str) -> str:
+    """What a scanner sent, as a code: no control characters, symbology prefix or spaces; upper case."""
+    raw = raw or ""
+    if len(raw) > MAX_SCAN_LENGTH:
+        raise DomainError(
+            _("That scan is %(n)d characters long: no label is. Scan the barcode again.") % {"n": len(raw)},
+            code="too_long",
+        )
+    text = unicodedata.normalize("NFKC", raw).strip(_EDGES)
+    text = re.sub(r"\s", "", _AIM.sub("", text, count=1)).upper()
+    if not text:
+        raise DomainError(_("Scan a code."), code="empty")
+    return text[:100]
+
+
+def _parcels():
+    return Parcel.objects.select_related(
+        "consignment__customer",
+        "consignment__destination",
+        "bag_item__bag__destination",
+        "bag_item__bag__trip",
+    )
+
+
+def parcel_for_code(code: str) -> Parcel | None:
+    """The parcel a depot scan names: our label's code (KG00001234, KG00001234-2), else the supplier's
+    waybill (refused when several parcels share it and the scan does not say which piece)."""
+    label = split_parcel_code(code)
+    if label is not None:
+        return _parcels().filter(consignment__code=label[0], piece_number=label[1]).first()
+    try:
+        read = read_scan(code)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="not_a_label") from exc
+    found = list(_parcels().filter(tracking_code=read.code, retired_at__isnull=True)[:20])
+    if read.piece:
+        found = [p for p in found if p.piece_number == read.piece]
+    if len(found) > 1:
+        raise DomainError(
+            _("Waybill %(code)s has %(n)d parcels: scan our label (KG…) on this one.")
+            % {"code": read.code, "n": len(found)},
+            code="ambiguous",
+        )
+    return found[0] if found else None
+
+
+def _label(parcel) -> str:
+    return parcel_code(parcel) if parcel.consignment_id else parcel.tracking_code
+
+
+# --- the trip and its bags -------------------------------------------------------------------------------
+
+
+def check_receiving(trip: Trip) -> None:
+    if trip.status == TripStatus.LOADING:
+        raise DomainError(
+            _("Trip %(trip)s is still loading in China.") % {"trip": trip.code}, code="not_arrived"
+        )
+    if trip.status not in RECEIVING:
+        raise DomainError(
+            _("Trip %(trip)s is not open here yet: press “Start receiving” first.") % {"trip": trip.code},
+            code="not_arrived",
+        )
+
+
+def receiving_trip_open(*, trip: Trip, depot, by) -> Trip:
+    """The trip is here: Đã đến (arrived, with the time). Opening it again changes nothing."""
+    if not Bag.objects.filter(trip=trip, destination=depot).exists():
+        raise DomainError(
+            _("Trip %(trip)s carries no bag for this depot.") % {"trip": trip.code}, code="depot"
+        )
+    if trip.status == TripStatus.LOADING:
+        check_receiving(trip)
+    now = timezone.now()
+    if Trip.objects.filter(pk=trip.pk, status=TripStatus.DEPARTED).update(
+        status=TripStatus.ARRIVED, arrived_at=now
+    ):
+        trip.status, trip.arrived_at = TripStatus.ARRIVED, now
+    else:
+        trip.refresh_from_db(fields=["status", "arrived_at"])
+    return trip
+
+
+def receiving_bag_find(*, trip: Trip, depot, raw_code: str) -> Bag:
+    """The bag scanned at the start of a bag: one of this trip for this depot, or a reason why not."""
+    check_receiving(trip)
+    code = read_code(raw_code)
+    if BAG_CODE.match(code):
+        bag = Bag.objects.select_related("destination", "trip").filter(code=code).first()
+        if bag is None:
+            raise DomainError(_("No bag has the code %(code)s.") % {"code": code}, code="unknown")
+        if bag.destination_id != depot.pk:
+            raise DomainError(
+                _("Bag %(bag)s goes to %(depot)s, not to this depot: set it aside for them.")
+                % {"bag": bag.code, "depot": bag.destination.name},
+                code="other_depot",
+            )
+        if bag.trip_id != trip.pk:
+            raise DomainError(
+                _("Bag %(bag)s is not on trip %(trip)s (it is on %(other)s).")
+                % {"bag": bag.code, "trip": trip.code, "other": bag.trip.code if bag.trip else "—"},
+                code="other_trip",
+            )
+        return bag
+    if split_parcel_code(code) is not None:
+        parcel = _parcels().filter(consignment__code=split_parcel_code(code)[0]).first()
+        item = getattr(parcel, "bag_item", None) if parcel else None
+        where = _(" (it is in bag %(bag)s)") % {"bag": item.bag.code} if item else ""
+        raise DomainError(
+            _("%(code)s is a parcel: scan its bag first%(where)s.") % {"code": code, "where": where},
+            code="parcel_code",
+        )
+    if TRIP_CODE.match(code):
+        raise DomainError(_("%(code)s is a trip: scan a bag's label.") % {"code": code}, code="trip_code")
+    raise DomainError(
+        _("%(code)s is not a bag code: bag labels read B and seven digits.") % {"code": code[:40]},
+        code="not_a_bag",
+    )
+
+
+# --- parcels ---------------------------------------------------------------------------------------------
+
+
+def receiving_parcel_scan(*, bag: Bag, depot, raw_code: str, by) -> ReceivingScan:
+    """A parcel scanned while receiving `bag` (of an arrived trip, for this depot): received, already
+    received, or extra (recorded on the trip). Raises DomainError when refused (nothing recorded)."""
+    trip = bag.trip
+    if bag.destination_id != depot.pk or trip is None:
+        raise DomainError(_("Bag %(bag)s is not for this depot.") % {"bag": bag.code}, code="other_depot")
+    check_receiving(trip)
+    code = read_code(raw_code)
+    if BAG_CODE.match(code):
+        raise DomainError(
+            _("%(code)s is a bag: scan the parcels of bag %(bag)s here, or open that bag from the trip.")
+            % {"code": code, "bag": bag.code},
+            code="bag_code",
+        )
+    parcel = parcel_for_code(code)
+    if parcel is None:
+        return _extra(trip, bag, code, None, Reason.UNKNOWN, by)
+    item = getattr(parcel, "bag_item", None)
+    if item is not None:
+        going_to = item.bag.destination
+    else:
+        going_to = parcel.consignment.destination if parcel.consignment_id else None
+    if going_to is not None and going_to.pk != depot.pk:
+        return _extra(trip, bag, code, parcel, Reason.OTHER_DEPOT, by, depot=going_to.name)
+    if item is None:
+        return _extra(trip, bag, code, parcel, Reason.NOT_BAGGED, by)
+    if item.bag.trip_id != trip.pk:
+        return _extra(trip, bag, code, parcel, Reason.OTHER_TRIP, by, other_trip=item.bag.trip)
+    return _receive(item, parcel, code, scanned_in=bag, depot=depot, by=by)
+
+
+def receiving_parcel_late(*, depot, raw_code: str, by) -> ReceivingScan:
+    """A parcel that turned up after its trip was opened (or closed): received into its own bag."""
+    code = read_code(raw_code)
+    parcel = parcel_for_code(code)
+    item = getattr(parcel, "bag_item", None) if parcel else None
+    if item is None or item.bag.destination_id != depot.pk or item.bag.trip_id is None:
+        raise DomainError(
+            _("%(code)s is on no trip to this depot: scan it in the bag being received.")
+            % {"code": code[:40]},
+            code="not_here",
+        )
+    if item.bag.trip.status not in RECEIVING:
+        raise DomainError(
+            _("%(code)s travels on trip %(trip)s, which is not open here yet.")
+            % {"code": code, "trip": item.bag.trip.code},
+            code="not_arrived",
+        )
+    return _receive(item, parcel, code, scanned_in=item.bag, depot=depot, by=by)
+
+
+def _extra(trip, bag, code, parcel, reason, by, **names) -> ReceivingScan:
+    extra, created = ReceivingExtra.objects.get_or_create(
+        trip=trip,
+        raw_code=code,
+        defaults={"bag": bag, "parcel": parcel, "reason": reason, "scanned_by": by},
+    )
+    message = extra_message(reason, parcel=parcel, **names)
+    if not created:
+        message = _("%(message)s (already noted)") % {"message": message}
+    return ReceivingScan(Outcome.EXTRA, code, message, parcel=parcel, extra=extra, extra_new=created)
+
+
+def extra_message(reason, *, parcel=None, depot="", other_trip=None) -> str:
+    label = _label(parcel) if parcel is not None else ""
+    if reason == Reason.OTHER_DEPOT:
+        return _("%(code)s goes to %(depot)s: set it aside for them.") % {"code": label, "depot": depot}
+    if reason == Reason.OTHER_TRIP:
+        return _("%(code)s travels on trip %(trip)s, not on this one: set it aside.") % {
+            "code": label,
+            "trip": other_trip.code if other_trip else "—",
+        }
+    if reason == Reason.NOT_BAGGED:
+        return _("%(code)s is in no bag's manifest: set it aside for operations.") % {"code": label}
+    if reason == Reason.OTHER_BAG:
+        return _("%(code)s belongs to another bag of this trip.") % {"code": label}
+    return _("Unknown code: set the parcel aside for operations.")
+
+
+def _pickup_data(order, depot) -> dict:
+    from ..selectors import pickup_notify_data
+
+    return pickup_notify_data(consignment=order, depot=depot, at=timezone.now())
+
+
+# consignment_transition(notify_data=…) puts the depot and the pickup deadline into the Chờ giao notification
+# once consignments.services has that argument; until then the notification is the one it always sent.
+_NOTIFY_DATA = "notify_data" in inspect.signature(consignment_transition).parameters
+
+
+@transaction.atomic
+def _receive(item: BagParcel, parcel: Parcel, code: str, *, scanned_in: Bag, depot, by) -> ReceivingScan:
+    trip = item.bag.trip
+    order = None
+    if parcel.consignment_id is not None:
+        # No-key lock: the history rows other transactions insert (a bag closing) do not wait on it.
+        order = Consignment.objects.select_for_update(no_key=True).get(pk=parcel.consignment_id)
+    now = timezone.now()
+    fields = {"received_at": now, "received_by": by, "missing": False}
+    pending = BagParcel.objects.filter(pk=item.pk, received_at__isnull=True)
+    found = False
+    if not pending.filter(missing=False).update(**fields):
+        found = bool(pending.filter(missing=True).update(**fields))
+        if not found:
+            item.refresh_from_db(fields=["received_at", "received_by"])
+            return ReceivingScan(
+                Outcome.ALREADY,
+                code,
+                _("%(code)s was already received (%(when)s).")
+                % {"code": code, "when": timezone.localtime(item.received_at).strftime("%H:%M %d/%m")},
+                parcel=parcel,
+                item=item,
+            )
+    item.received_at, item.received_by, item.missing = now, by, False
+    outcome, message = Outcome.RECEIVED, _("%(code)s received.") % {"code": _label(parcel)}
+    extra, extra_new = None, False
+    if item.bag_id != scanned_in.pk:
+        outcome = Outcome.OTHER_BAG
+        extra, extra_new = ReceivingExtra.objects.get_or_create(
+            trip=trip,
+            raw_code=code,
+            defaults={"bag": scanned_in, "parcel": parcel, "reason": Reason.OTHER_BAG, "scanned_by": by},
+        )
+        message = _("%(code)s received into its own bag %(bag)s (it was packed apart from it).") % {
+            "code": _label(parcel),
+            "bag": item.bag.code,
+        }
+    result = ReceivingScan(outcome, code, message, parcel=parcel, item=item, extra=extra)
+    result.extra_new = bool(extra) and extra_new
+    if order is None:
+        return result
+    if found:
+        parcel.order_parcels = order.parcels.count()
+        consignment_event_add(
+            order,
+            kind=EventKind.RECEIVING,
+            by=by,
+            data={**piece_data(parcel, item.bag), "found": True},
+            note=_("found: parcel %(piece)s") % {"piece": piece_text(parcel)},
+        )
+    result.warning = _ready_or_why(order, trip, depot, by, result)
+    return result
+
+
+def _ready_or_why(order, trip, depot, by, result) -> str:
+    """Move the order to Chờ giao when none of its parcels on an opened trip is still unreceived."""
+    if order.status != ConsignmentStatus.IN_TRANSIT:
+        if order.status == ConsignmentStatus.LOST:
+            return _("Order %(code)s was marked lost: tell operations it turned up.") % {"code": order.code}
+        return ""
+    if order.destination_id not in (None, depot.pk):
+        return _("Order %(code)s now goes to another depot: set it aside for transfer.") % {
+            "code": order.code
+        }
+    waiting = BagParcel.objects.filter(
+        parcel__consignment_id=order.pk, received_at__isnull=True, bag__trip__status__in=RECEIVING
+    )
+    if waiting.exists():
+        return ""
+    kwargs = {"notify_data": _pickup_data(order, depot)} if _NOTIFY_DATA else {}
+    result.ready = consignment_transition(
+        consignment=order,
+        to=ConsignmentStatus.AWAITING_DELIVERY,
+        by=by,
+        warehouse=depot,
+        note=f"{trip.code} · {result.item.bag.code}",
+        **kwargs,
+    )
+    return ""
+
+
+def piece_text(parcel) -> str:
+    count = parcel.piece_count or getattr(parcel, "order_parcels", None)
+    if count and count > 1:
+        return _("%(n)d of %(m)d") % {"n": parcel.piece_number, "m": count}
+    return str(parcel.piece_number)
+
+
+def piece_data(parcel, bag) -> dict:
+    return {
+        "parcel_id": parcel.pk,
+        "piece": parcel.piece_number,
+        "pieces": parcel.piece_count,
+        "bag": bag.code,
+        "trip": bag.trip.code if bag.trip else "",
+    }
