@@ -62,6 +62,15 @@ def trips_from(*, origin=None):
     return trips if origin is None else trips.filter(origin=origin)
 
 
+def bags_waiting_for_trip(*, origin):
+    """Closed bags at this China warehouse that no trip has yet, by destination depot then code."""
+    return (
+        Bag.objects.filter(origin=origin, status=BagStatus.CLOSED, trip__isnull=True)
+        .select_related("destination")
+        .order_by("destination__code", "code")
+    )
+
+
 def trip_order_ids(*, trip) -> list[int]:
     """Every order with a parcel in the trip's bags, once: an order whose parcels are spread over several
     bags counts once."""
