@@ -1,0 +1,176 @@
+"""Reads for the delivery pages: orders awaiting per depot with what each owes, requests, public routes."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.utils.dateparse import parse_datetime
+
+from billing.selectors import dues_now
+from consignments.models import Consignment, ConsignmentStatus, EventKind
+from consignments.selectors import with_pieces
+from tracking.scanner import read_scan
+from warehouse.labels import split_parcel_code
+
+from .models import DeliveryRequest, DeliveryRequestItem, RequestStatus
+from .services.handover import paid_ids
+
+MAX_PUBLIC_QUERY = 100
+
+
+def awaiting_of(customer, *, depot=None):
+    """The customer's orders awaiting delivery (Chờ giao), at one depot or at all, oldest first."""
+    qs = Consignment.objects.filter(customer=customer, status=ConsignmentStatus.AWAITING_DELIVERY)
+    if depot is not None:
+        qs = qs.filter(current_warehouse=depot)
+    return (
+        with_pieces(qs)
+        .select_related("current_warehouse")
+        .order_by("current_warehouse_id", "created_at", "id")
+    )
+
+
+def with_dues(orders) -> list:
+    """The orders, each with `due` (billing.selectors.Due or None when not priced), `is_paid`, `due_vnd`
+    (0 once paid) and `open_request` (the open delivery request it is in, or None)."""
+    orders = list(orders)
+    ids = [o.pk for o in orders]
+    dues, paid = dues_now(orders), paid_ids(ids)
+    requests = {
+        item.consignment_id: item.request
+        for item in DeliveryRequestItem.objects.filter(consignment_id__in=ids, is_open=True).select_related(
+            "request"
+        )
+    }
+    for order in orders:
+        order.due = dues.get(order.pk)
+        order.is_paid = order.pk in paid
+        order.due_vnd = 0 if order.is_paid or order.due is None else order.due.total_vnd
+        order.open_request = requests.get(order.pk)
+    return orders
+
+
+def awaiting_by_depot(customer) -> list[tuple]:
+    """[(depot, [orders with dues])] for each depot where the customer has orders awaiting."""
+    groups: dict = {}
+    for order in with_dues(awaiting_of(customer)):
+        groups.setdefault(order.current_warehouse, []).append(order)
+    return list(groups.items())
+
+
+def requests_of(customer):
+    return (
+        DeliveryRequest.objects.filter(customer=customer)
+        .select_related("depot", "release_note")
+        .annotate(order_count=Count("items"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def _with_orders(qs):
+    items = DeliveryRequestItem.objects.select_related("consignment").order_by("consignment_id")
+    return qs.select_related("depot", "customer", "release_note").prefetch_related(
+        Prefetch("items", queryset=items)
+    )
+
+
+def request_of(customer, pk: int) -> DeliveryRequest | None:
+    """The customer's own request, or None (another customer's request is not found)."""
+    return _with_orders(DeliveryRequest.objects.filter(customer=customer, pk=pk)).first()
+
+
+def requests_at(depot, status: str):
+    return (
+        DeliveryRequest.objects.filter(depot=depot, status=status)
+        .select_related("customer", "release_note")
+        .annotate(order_count=Count("items"))
+        .order_by("created_at" if status in (RequestStatus.NEW, RequestStatus.IN_PROGRESS) else "-updated_at")
+    )
+
+
+def request_counts(depot) -> dict[str, int]:
+    counts = dict(
+        DeliveryRequest.objects.filter(depot=depot)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in RequestStatus.values}
+
+
+def request_at(depot, pk: int) -> DeliveryRequest | None:
+    """A request of this depot, or None (another depot's request is not found)."""
+    return _with_orders(DeliveryRequest.objects.filter(depot=depot, pk=pk)).first()
+
+
+def request_steps(request):
+    """The DELIVERY history rows of a request (one per step; read from its first order)."""
+    first = request.items.all()[0].consignment_id if request.items.all() else None
+    if first is None:
+        return []
+    return (
+        Consignment.objects.get(pk=first)
+        .events.filter(kind=EventKind.DELIVERY, data__request_id=request.pk)
+        .order_by("at", "id")
+    )
+
+
+# --- public tracking -------------------------------------------------------------------------------------
+
+
+def public_order(raw) -> Consignment | None:
+    """The order a visitor's order code, parcel label or tracking number names, or None for anything else
+    (including a text too long to be one): one answer for every miss, so nothing can be told from it."""
+    text = str(raw or "").strip()
+    if not text or len(text) > MAX_PUBLIC_QUERY:
+        return None
+    orders = Consignment.objects.select_related("destination")
+    label = split_parcel_code(text)
+    if label is not None:
+        return orders.filter(code=label[0]).first()
+    try:
+        code = read_scan(text).code
+    except ValidationError:
+        return None
+    return (
+        orders.filter(tracking_code=code, retired_at__isnull=True).first()
+        or orders.filter(tracking_code=code).order_by("-id").first()
+    )
+
+
+def _checkpoint_time(value):
+    """A checkpoint's own time, when the route row carries it (ISO text with its offset), else None."""
+    try:
+        when = parse_datetime(str(value)) if value else None
+    except ValueError:
+        return None
+    return when if when is not None and when.tzinfo is not None else None
+
+
+def public_route(order) -> list[dict]:
+    """The order's journey for anyone: each status with the warehouse or depot it happened at, and each
+    checkpoint of its trip with its place, with dates. Only these fields: never who did it, notes, data of
+    other kinds, weights, goods or money."""
+    steps = []
+    events = order.events.filter(kind__in=(EventKind.STATUS, EventKind.ROUTE)).select_related("warehouse")
+    for event in events.order_by("at", "id"):
+        if event.kind == EventKind.STATUS:
+            steps.append(
+                {
+                    "kind": "status",
+                    "at": event.at,
+                    "status": event.new_status,
+                    "label": event.get_new_status_display(),
+                    "place": event.warehouse.name if event.warehouse_id else "",
+                }
+            )
+        else:
+            data = event.data or {}
+            when = _checkpoint_time(data.get("at"))
+            steps.append(
+                {
+                    "kind": "route",
+                    "at": when or event.at,
+                    "checkpoint": str(data.get("checkpoint") or data.get("kind") or ""),
+                    "place": str(data.get("place") or "")[:100],
+                }
+            )
+    return steps
