@@ -83,17 +83,17 @@ def _when(moment) -> str:
 
 
 # PDF: A4 landscape, one line per parcel.
-_COLUMNS = (  # caption, width (mm), align
-    ("#", 9, "right"),
-    ("MÃ KIỆN · 件号", 30, "left"),
-    ("MÃ KH · 客户", 20, "left"),
-    ("MÃ VẬN ĐƠN · 快递单号", 40, "left"),
-    ("KIỆN · 件", 12, "right"),
-    ("CÂN NẶNG · 重量", 20, "right"),
-    ("HÀNG HÓA · 品名", 95, "left"),
-    ("SL · 数量", 14, "right"),
-    ("ĐƠN GIÁ · 单价 CNY", 20, "right"),
-    ("GIÁ TRỊ · 货值 CNY", 22, "right"),
+_COLUMNS = (  # caption (Vietnamese, Chinese), width (mm), align
+    ("#", "", 9, "right"),
+    ("MÃ KIỆN", "件号", 30, "left"),
+    ("MÃ KH", "客户编号", 20, "left"),
+    ("MÃ VẬN ĐƠN", "快递单号", 40, "left"),
+    ("KIỆN", "件", 12, "right"),
+    ("CÂN NẶNG", "重量", 20, "right"),
+    ("HÀNG HÓA", "品名", 95, "left"),
+    ("SỐ LƯỢNG", "数量", 14, "right"),
+    ("ĐƠN GIÁ CNY", "单价", 20, "right"),
+    ("GIÁ TRỊ CNY", "货值", 22, "right"),
 )
 _ROW = 6 * mm
 _SIDE = 7.5 * mm
@@ -113,15 +113,17 @@ def _pdf_page_header(c, pen, bag, page, pages, width, height) -> float:
     pen.text(_SIDE, y, summary, 9)
     y -= 7 * mm
     c.setFillColorRGB(0.88, 0.88, 0.88)
-    c.rect(_SIDE, y - 1.8 * mm, width - 2 * _SIDE, _ROW, stroke=0, fill=1)
+    c.rect(_SIDE, y - 4.8 * mm, width - 2 * _SIDE, _ROW + 3 * mm, stroke=0, fill=1)
     c.setFillColorRGB(0, 0, 0)
     x = _SIDE
-    for caption, col, align in _COLUMNS:
-        pen.text(
-            x + col * mm - 1 * mm if align == "right" else x + 1 * mm, y, caption, 6.5, bold=True, align=align
-        )
+    for vietnamese, chinese, col, align in _COLUMNS:
+        at = x + col * mm - 1 * mm if align == "right" else x + 1 * mm
+        for line_y, caption in ((y, vietnamese), (y - 3 * mm, chinese)):
+            if caption:
+                size = pen.fit_size(caption, col * mm - 2 * mm, 6.5, 4)
+                pen.text(at, line_y, caption, size, bold=True, align=align)
         x += col * mm
-    return y - _ROW
+    return y - 3 * mm - _ROW
 
 
 def _pdf_cells(line: BagManifestLine) -> list[str]:
@@ -140,8 +142,21 @@ def _pdf_cells(line: BagManifestLine) -> list[str]:
     ]
 
 
+def _pdf_line(c, pen, line: BagManifestLine, y: float, shaded: bool, width: float) -> None:
+    if shaded:
+        c.setFillColorRGB(0.95, 0.95, 0.95)
+        c.rect(_SIDE, y - 1.8 * mm, width - 2 * _SIDE, _ROW, stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+    x = _SIDE
+    for (_vi, _zh, col, align), text in zip(_COLUMNS, _pdf_cells(line), strict=True):
+        text = pen.wrap(text, 8, col * mm - 2 * mm, 1)[0] if text else ""
+        pen.text(x + col * mm - 1 * mm if align == "right" else x + 1 * mm, y, text, 8, align=align)
+        x += col * mm
+
+
 def bag_manifest_pdf(bag, lines: list[BagManifestLine]) -> bytes:
-    """The bag's manifest: A4 landscape pages of one line per parcel, totals at the end."""
+    """The bag's manifest: A4 landscape pages of one line per parcel ("page/pages" on each), the totals
+    after the last line."""
     width, height = landscape(A4)
     buffer = io.BytesIO()
     c = pdf_canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1)
@@ -149,29 +164,19 @@ def bag_manifest_pdf(bag, lines: list[BagManifestLine]) -> bytes:
     c.setAuthor(str(getattr(settings, "BRAND_MARK", "") or ""))
     pen = Pen(c, label_fonts())
     bottom = 14 * mm
-    per_page = int((height - 12 * mm - 13 * mm - _ROW - bottom) // _ROW)
-    pages = max(1, -(-(len(lines) + 2) // per_page))  # +2: the totals
-    page, y = 1, _pdf_page_header(c, pen, bag, 1, pages, width, height)
-    for index, line in enumerate(lines):
-        if y < bottom:
+    per_page = int((height - 28 * mm - _ROW - bottom) // _ROW) + 1  # lines under the page header
+    chunks = [lines[i : i + per_page] for i in range(0, len(lines), per_page)]
+    if not chunks or len(chunks[-1]) > per_page - 2:  # the totals need two lines' room
+        chunks.append([])
+    start = 0
+    for page, chunk in enumerate(chunks, start=1):
+        y = _pdf_page_header(c, pen, bag, page, len(chunks), width, height)
+        for offset, line in enumerate(chunk):
+            _pdf_line(c, pen, line, y, (start + offset) % 2 == 1, width)
+            y -= _ROW
+        start += len(chunk)
+        if page < len(chunks):
             c.showPage()
-            page += 1
-            y = _pdf_page_header(c, pen, bag, page, pages, width, height)
-        if index % 2:
-            c.setFillColorRGB(0.95, 0.95, 0.95)
-            c.rect(_SIDE, y - 1.8 * mm, width - 2 * _SIDE, _ROW, stroke=0, fill=1)
-            c.setFillColorRGB(0, 0, 0)
-        x = _SIDE
-        for (_caption, col, align), text in zip(_COLUMNS, _pdf_cells(line), strict=True):
-            room = col * mm - 2 * mm
-            text = pen.wrap(text, 8, room, 1)[0] if text else ""
-            pen.text(x + col * mm - 1 * mm if align == "right" else x + 1 * mm, y, text, 8, align=align)
-            x += col * mm
-        y -= _ROW
-    if y - _ROW < bottom:
-        c.showPage()
-        page += 1
-        y = _pdf_page_header(c, pen, bag, page, pages, width, height)
     c.setLineWidth(0.8)
     c.line(_SIDE, y + _ROW - 1.8 * mm, width - _SIDE, y + _ROW - 1.8 * mm)
     weight = sum(line.weight_g or 0 for line in lines)

@@ -29,7 +29,6 @@ from ..models import Bag, BagParcel, BagStatus
 
 MAX_SCAN_LENGTH = 200  # a label code or a waybill is far shorter; refused before any database work
 MAX_BAG_WEIGHT_G = 2_000_000  # 2 tonnes: a heavier bag is a typo
-BAG_WEIGHT_TOLERANCE_PERCENT = 2  # of the parcels' weight, on top of BAG_WEIGHT_TOLERANCE_G
 
 BAG_CODE = re.compile(r"B\d{7,}")
 TRIP_CODE = re.compile(r"T\d{6,}")
@@ -40,9 +39,11 @@ _AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 
 def weight_tolerance_g(parcels_weight_g: int) -> int:
     """How far a bag's weight may be from its parcels' weight before the difference is shown: a fixed
-    allowance (the sack, the scale: setting BAG_WEIGHT_TOLERANCE_G, 500 g) plus 2 % of the parcels."""
+    allowance (the sack, the scale: setting BAG_WEIGHT_TOLERANCE_G, 500 g) plus a share of the parcels'
+    weight (BAG_WEIGHT_TOLERANCE_PCT, 2 %)."""
     fixed = getattr(settings, "BAG_WEIGHT_TOLERANCE_G", 500)
-    return fixed + parcels_weight_g * BAG_WEIGHT_TOLERANCE_PERCENT // 100
+    percent = getattr(settings, "BAG_WEIGHT_TOLERANCE_PCT", 2)
+    return fixed + parcels_weight_g * percent // 100
 
 
 def weight_difference_g(bag) -> int | None:
