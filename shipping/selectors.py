@@ -1,6 +1,6 @@
 """Shipping's reads, grouped by station (each helper keeps its own section)."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Q, Sum
 
 from consignments.models import Consignment
 
@@ -86,6 +86,21 @@ def trip_orders(*, trip):
     """The orders on a trip, as a queryset (a subquery: no list of ids travels)."""
     return Consignment.objects.filter(
         pk__in=BagParcel.objects.filter(bag__trip=trip).values("parcel__consignment_id")
+    )
+
+
+def trip_orders_split(*, trip, limit: int = 50):
+    """Orders on the trip with parcels that are not on it (left on the shelf, or in a bag not loaded):
+    each with `here` (its parcels on the trip) and `total` (all its parcels), by code."""
+    return (
+        trip_orders(trip=trip)
+        .annotate(
+            total=Count("parcels", distinct=True),
+            here=Count("parcels", filter=Q(parcels__bag_item__bag__trip=trip), distinct=True),
+        )
+        .filter(total__gt=F("here"))
+        .order_by("code")
+        .only("code")[:limit]
     )
 
 

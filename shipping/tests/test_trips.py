@@ -4,7 +4,7 @@ order's timeline."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from consignments.models import Consignment, ConsignmentEvent, ConsignmentStatus, EventKind
 from core.errors import DomainError
@@ -300,3 +300,16 @@ def test_no_checkpoint_before_departure(trip, ops):
     with pytest.raises(DomainError) as caught:
         trip_checkpoint_add(trip=trip, kind=CheckpointKind.BORDER, at=timezone.now(), by=ops)
     assert caught.value.code == "not_departed"
+
+
+def test_the_customer_reads_one_notice_for_the_trip(full_trip, customer, cn_staff, settings):
+    from notifications.models import Notification
+    from notifications.services import notifications_deliver_pending
+
+    trip, orders = full_trip
+    trip_depart(trip=trip, by=cn_staff)
+    notifications_deliver_pending()
+    notice = Notification.objects.get(user=customer)
+    with translation.override("en"):
+        message = notice.message
+    assert trip.code in message and "3 orders" in message and orders[0].code in message

@@ -179,3 +179,13 @@ def test_phone_layout_and_chinese(client_of, cn_staff, trip):
     client.cookies["django_language"] = "zh-hans"
     response = client.get(reverse("shipping:trip", args=[trip.pk]))
     assert response.status_code == 200 and "table-stack" in response.content.decode()
+
+
+def test_an_order_with_a_parcel_left_behind_is_named_before_departing(client_of, cn_staff, customer, english):
+    order = ready_order(customer, pieces=2)
+    first = order.parcels.order_by("piece_number").first()
+    trip = loaded_trip(
+        bags=[closed_bag(parcels=[first], destination=order.destination)], origin=cn_staff.warehouse
+    )
+    page = client_of(cn_staff).get(reverse("shipping:trip", args=[trip.pk])).content.decode()
+    assert 'data-testid="trip-split-orders"' in page and f"<strong>{order.code}</strong> (1/2)" in page

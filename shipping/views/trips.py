@@ -24,7 +24,7 @@ from warehouse.models import Warehouse
 from warehouse.views.common import at_station, pdf_response
 
 from ..models import Bag, CheckpointKind, Trip, TripStatus
-from ..selectors import bags_waiting_for_trip, trip_bags, trip_summary, trips_from
+from ..selectors import bags_waiting_for_trip, trip_bags, trip_orders_split, trip_summary, trips_from
 from ..services.trips import (
     LoadResult,
     trip_bag_load,
@@ -159,7 +159,10 @@ def trip_create_view(request, station):
 @at_china
 def trip_detail(request, station, pk):
     trip = _trip_for(request, station, pk)
-    return render(request, "shipping/trip.html", _trip_context(trip, station))
+    context = _trip_context(trip, station)
+    if trip.status == TripStatus.LOADING:  # shown beside the depart button
+        context["split"] = trip_orders_split(trip=trip)
+    return render(request, "shipping/trip.html", context)
 
 
 @china_staff_required
