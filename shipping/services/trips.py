@@ -29,7 +29,7 @@ from warehouse.labels import split_parcel_code
 from warehouse.models import Warehouse
 
 from ..models import Bag, BagParcel, BagStatus, CheckpointKind, Trip, TripCheckpoint, TripStatus
-from ..selectors import trip_order_ids
+from ..selectors import trip_order_ids, trip_orders
 
 MAX_SCAN_LENGTH = 200  # a bag label is 8 characters: refused before any database work
 BAG_CODE = re.compile(r"B\d{7,}")
@@ -340,22 +340,21 @@ def trip_checkpoint_add(*, trip: Trip, kind: str, at, by, place: str = "", note:
         raise DomainError(_("This checkpoint is recorded already."), code="duplicate")
     checkpoint = TripCheckpoint.objects.create(trip=locked, kind=kind, place=place, at=at, note=note, by=by)
     data = {"trip": locked.code, "checkpoint": checkpoint.pk, "kind": kind, "place": place}
-    orders = Consignment.objects.filter(
-        pk__in=trip_order_ids(trip=locked), status=ConsignmentStatus.IN_TRANSIT
-    ).values_list("pk", "status", "current_warehouse_id")
+    travelling = ConsignmentStatus.IN_TRANSIT
+    orders = trip_orders(trip=locked).filter(status=travelling).values_list("pk", flat=True)
     events = ConsignmentEvent.objects.bulk_create(
         [
             ConsignmentEvent(
                 consignment_id=pk,
-                old_status=status,
-                new_status=status,
+                old_status=travelling,
+                new_status=travelling,
                 by=by,
-                warehouse_id=where,
+                warehouse=None,  # on the road: the place is the checkpoint's (data["place"])
                 kind=EventKind.ROUTE,
                 data=data,
                 note=note,
             )
-            for pk, status, where in orders
+            for pk in orders
         ],
         batch_size=1000,
     )

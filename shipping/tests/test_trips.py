@@ -239,6 +239,7 @@ def test_a_checkpoint_is_a_route_step_on_every_order(departed, ops):
     assert (
         row.at == at
         and row.note == "xếp hàng"
+        and row.warehouse_id is None
         and row.new_status == row.old_status == ConsignmentStatus.IN_TRANSIT
     )
     assert row.data == {
