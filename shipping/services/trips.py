@@ -330,7 +330,7 @@ def trip_checkpoint_add(*, trip: Trip, kind: str, at, by, place: str = "", note:
         )
     if at > timezone.now() + FUTURE_SLACK:
         raise DomainError(_("That time is in the future."), code="future")
-    if at < locked.departed_at:
+    if at < locked.departed_at.replace(second=0, microsecond=0):  # times are typed to the minute
         raise DomainError(
             _("That time is before the trip departed (%(when)s).")
             % {"when": timezone.localtime(locked.departed_at).strftime("%d/%m/%Y %H:%M")},

@@ -314,3 +314,11 @@ def test_the_customer_reads_one_notice_for_the_trip(full_trip, customer, cn_staf
     with translation.override("en"):
         message = notice.message
     assert trip.code in message and "3 orders" in message and orders[0].code in message
+
+
+def test_a_checkpoint_typed_in_the_minute_of_departure_is_taken(departed, ops):
+    trip, _orders = departed
+    Trip.objects.filter(pk=trip.pk).update(departed_at=trip.departed_at.replace(second=42))
+    trip.refresh_from_db()
+    at = trip.departed_at.replace(second=0, microsecond=0)  # what a datetime-local box sends
+    assert trip_checkpoint_add(trip=trip, kind=CheckpointKind.OTHER, place="Quảng Châu", at=at, by=ops).pk

@@ -159,10 +159,14 @@ def test_checkpoint_form(client_of, cn_staff, ops, trip, english):
     assert "Checkpoint recorded" in page and "Dongxing · 东兴" in page
     row = ConsignmentEvent.objects.get(kind=EventKind.ROUTE)
     assert timezone.localtime(row.at).strftime("%H:%M") == at.strftime("%H:%M")  # the time typed is local
-    page = client.post(url, {**data, "at": "tomorrow"}, follow=True).content.decode()
-    assert (
-        "Enter a date and time" in page and ConsignmentEvent.objects.filter(kind=EventKind.ROUTE).count() == 1
-    )
+    response = client.post(url, {**data, "at": "tomorrow", "place": "Móng Cái"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "Enter a date and time" in page and 'value="Móng Cái"' in page
+    early = (timezone.localtime(trip.departed_at) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, {**data, "at": early, "place": "Hữu Nghị"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "before the trip departed" in page and 'value="Hữu Nghị"' in page
+    assert ConsignmentEvent.objects.filter(kind=EventKind.ROUTE).count() == 1
 
 
 def test_manifest_downloads(client_of, cn_staff, trip):

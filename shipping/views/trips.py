@@ -98,10 +98,6 @@ def _trip_for(request, station, pk) -> Trip:
     return get_object_or_404(trips, pk=pk)
 
 
-def _form_errors(form) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
 def _trip_context(trip, station, **extra) -> dict:
     context = {
         "station": station,
@@ -248,22 +244,23 @@ def trip_depart_view(request, station, pk):
 @require_POST
 @at_china
 def trip_checkpoint_view(request, station, pk):
+    """A checkpoint typed by staff; a refusal shows the page again with what was typed."""
     trip = _trip_for(request, station, pk)
     form = CheckpointForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("shipping:trip", trip.pk)
-    try:
-        checkpoint = trip_checkpoint_add(trip=trip, by=request.user, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Checkpoint recorded: “%(kind)s” is on the timeline of every order on trip %(trip)s.")
-            % {"kind": checkpoint.get_kind_display(), "trip": trip.code},
-        )
-    return redirect("shipping:trip", trip.pk)
+    if form.is_valid():
+        try:
+            checkpoint = trip_checkpoint_add(trip=trip, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Checkpoint recorded: “%(kind)s” is on the timeline of every order on trip %(trip)s.")
+                % {"kind": checkpoint.get_kind_display(), "trip": trip.code},
+            )
+            return redirect("shipping:trip", trip.pk)
+    context = _trip_context(trip, station, checkpoint_form=form)
+    return render(request, "shipping/trip.html", context, status=400)
 
 
 @china_staff_required
