@@ -39,8 +39,13 @@ class HandoverForm(StyledFormMixin, forms.Form):
     )
 
 
+class AddressChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.recipient_name} · {obj.phone} — {obj}"
+
+
 class DeliveryRequestForm(StyledFormMixin, forms.Form):
-    address = forms.ModelChoiceField(
+    address = AddressChoiceField(
         label=_("Deliver to"),
         queryset=DeliveryAddress.objects.none(),
         widget=forms.RadioSelect,
@@ -60,6 +65,7 @@ class DeliveryRequestForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         addresses = DeliveryAddress.objects.filter(customer=customer)
         self.fields["address"].queryset = addresses
+        self.fields["address"].widget.attrs["class"] = "form-check-input"
         default = addresses.filter(is_default=True).first() or addresses.first()
         if default is not None and not self.is_bound:
             self.initial.setdefault("address", default.pk)

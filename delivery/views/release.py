@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import vietnam_staff_required
+from consignments.selectors import with_pieces
 from core.errors import DomainError
 from warehouse.models import Warehouse
 from warehouse.views.common import at_station, pdf_response
@@ -88,7 +89,7 @@ def depot_request(request, station, pk):
     context = {
         "station": station,
         "delivery": delivery,
-        "orders": with_dues(request_orders(delivery)),
+        "orders": with_dues(with_pieces(request_orders(delivery))),
         "steps": request_steps(delivery),
         "debt": wallet_debt(delivery.customer),
     }
