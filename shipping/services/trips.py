@@ -160,7 +160,7 @@ def trip_bag_load(*, trip: Trip, raw_code: str, by) -> LoadResult:
     locked = _loading(trip)
     bag = (
         Bag.objects.select_for_update(of=("self",))
-        .select_related("origin", "destination", "trip")
+        .select_related("origin", "destination")  # not the trip: after a lock wait it could be stale
         .filter(code=code)
         .first()
     )
@@ -170,7 +170,8 @@ def trip_bag_load(*, trip: Trip, raw_code: str, by) -> LoadResult:
         return LoadResult(LoadResult.ALREADY, bag)
     if bag.trip_id is not None:
         raise DomainError(
-            _("Bag %(bag)s is already on trip %(trip)s.") % {"bag": bag.code, "trip": bag.trip.code},
+            _("Bag %(bag)s is already on trip %(trip)s.")
+            % {"bag": bag.code, "trip": Trip.objects.get(pk=bag.trip_id).code},
             code="other_trip",
         )
     if bag.origin_id != locked.origin_id:
