@@ -119,9 +119,9 @@ def _clean(raw: str) -> str:
 
 
 def _parcels():
-    return Parcel.objects.select_related(
-        "consignment__customer", "consignment__destination", "bag_item__bag__destination"
-    )
+    # The scan's hot path: the parcel, its order and customer, and its bag item in one query. The depots and
+    # the other bag are read only when a refusal names them.
+    return Parcel.objects.select_related("consignment__customer", "bag_item")
 
 
 def _find_parcel(text: str) -> Parcel:
@@ -139,10 +139,10 @@ def _find_parcel(text: str) -> Parcel:
         )
     label = split_parcel_code(text)
     if label is not None:
-        parcel = _parcels().filter(consignment__code=label[0], piece_number=label[1]).first()
-        if parcel is None:
+        found = list(_parcels().filter(consignment__code=label[0], piece_number=label[1])[:1])
+        if not found:
             raise DomainError(_("No parcel has the label %(code)s.") % {"code": upper}, code="unknown")
-        return parcel
+        return found[0]
     try:
         read = read_scan(text)
     except ValidationError as exc:
@@ -207,7 +207,7 @@ def _refuse_unless_baggable(parcel: Parcel, bag: Bag, code: str) -> None:
             _("%(code)s has not been weighed: weigh it at the scan station first.") % {"code": code},
             code="unweighed",
         )
-    if parcel.label_destination and parcel.label_destination != order.destination.code:
+    if parcel.label_destination and parcel.label_destination != bag.destination.code:
         raise DomainError(
             _("%(code)s has a label for another depot (%(old)s): print its label again.")
             % {"code": code, "old": parcel.label_destination},
@@ -234,7 +234,12 @@ def bag_scan(*, bag: Bag, raw_code: str, by) -> BagScanResult:
     text = _clean(raw_code)
     if not text:
         raise DomainError(_("Nothing was scanned."), code="empty")
-    locked = _locked(bag)
+    # Locked until the scan commits: closing waits for it (and a scan waits for a closing).
+    status = list(Bag.objects.select_for_update().filter(pk=bag.pk).values_list("status", flat=True))
+    if not status:
+        raise Bag.DoesNotExist
+    locked = bag
+    locked.status = status[0]
     if locked.status != BagStatus.OPEN:
         raise DomainError(
             _("Bag %(bag)s is closed: reopen it, or open a new bag.") % {"bag": locked.code}, code="closed"

@@ -37,7 +37,7 @@ at_china = at_station(Warehouse.Kind.CHINA)
 
 def _bag_at(station, pk) -> Bag:
     """A bag packed at this warehouse, or 404: staff only work on the bags of their floor."""
-    return get_object_or_404(Bag.objects.select_related("origin", "destination"), pk=pk, origin=station)
+    return get_object_or_404(Bag.objects.select_related("destination"), pk=pk, origin=station)
 
 
 def _closed_bag_at(station, pk) -> Bag:
