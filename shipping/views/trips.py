@@ -45,7 +45,7 @@ class TripForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Trip
         fields = ["plate", "driver", "carrier", "route"]
-        widgets = {"plate": forms.TextInput(attrs={"autocapitalize": "characters", "autofocus": True})}
+        widgets = {"plate": forms.TextInput(attrs={"autocapitalize": "characters"})}
         help_texts = {"route": gettext_lazy("E.g. Quảng Châu → Bằng Tường → Hữu Nghị → Hà Nội.")}
 
 
