@@ -84,7 +84,12 @@ class CheckpointForm(StyledFormMixin, forms.Form):
         help_text=gettext_lazy("Vietnam time (UTC+7): China time is one hour ahead."),
         error_messages={"invalid": gettext_lazy("Enter a date and time, e.g. 01/07/2026 08:30.")},
     )
-    note = forms.CharField(label=gettext_lazy("Note"), max_length=255, required=False)
+    note = forms.CharField(
+        label=gettext_lazy("Note for customers"),
+        max_length=255,
+        required=False,
+        help_text=gettext_lazy("Shown on the timeline of every order on the trip."),
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
