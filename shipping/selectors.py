@@ -234,19 +234,25 @@ def receiving_bags(*, trip, depot):
 
 
 def receiving_bag_counts(*, bag) -> dict:
-    """{"expected", "received", "unscanned", "flagged", "extras"} of one bag, in one query."""
-    from django.db.models import Q
+    """{"expected", "received", "unscanned", "flagged", "extras"} of one bag. Read after every parcel scan:
+    one short statement (the ORM's aggregate and count cost the scan twice its database time in Python)."""
+    from django.db import connection
 
-    from .models import ReceivingExtra
-
-    counts = BagParcel.objects.filter(bag=bag).aggregate(
-        expected=Count("id"),
-        received=Count("id", filter=Q(received_at__isnull=False)),
-        flagged=Count("id", filter=Q(received_at__isnull=True, missing=True)),
+    sql = (
+        "SELECT COUNT(*), COUNT(received_at), COUNT(*) FILTER (WHERE received_at IS NULL AND missing), "
+        '(SELECT COUNT(*) FROM "shipping_receivingextra" WHERE bag_id = %s) '
+        'FROM "shipping_bagparcel" WHERE bag_id = %s'
     )
-    counts["unscanned"] = counts["expected"] - counts["received"]
-    counts["extras"] = ReceivingExtra.objects.filter(bag=bag).count()
-    return counts
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [bag.pk, bag.pk])
+        expected, received, flagged, extra = cursor.fetchone()
+    return {
+        "expected": expected,
+        "received": received,
+        "unscanned": expected - received,
+        "flagged": flagged or 0,
+        "extras": extra,
+    }
 
 
 def receiving_bag_items(*, bag):

@@ -27,7 +27,7 @@ from consignments.services import consignment_event_add, consignment_transition
 from core.errors import DomainError
 from tracking.scanner import read_scan
 from warehouse.labels import parcel_code, split_parcel_code
-from warehouse.models import Parcel
+from warehouse.models import Parcel, Warehouse
 
 from ..models import Bag, BagParcel, ReceivingExtra, Trip, TripStatus
 
@@ -88,12 +88,9 @@ def read_code(raw: str) -> str:
 
 
 def _parcels():
-    return Parcel.objects.select_related(
-        "consignment__customer",
-        "consignment__destination",
-        "bag_item__bag__destination",
-        "bag_item__bag__trip",
-    )
+    # The scan's hot path: only what receiving needs (the depot's and the trip's names are read when a
+    # message names them).
+    return Parcel.objects.select_related("consignment__customer", "bag_item__bag")
 
 
 def parcel_for_code(code: str) -> Parcel | None:
@@ -214,15 +211,17 @@ def receiving_parcel_scan(*, bag: Bag, depot, raw_code: str, by) -> ReceivingSca
         return _extra(trip, bag, code, None, Reason.UNKNOWN, by)
     item = getattr(parcel, "bag_item", None)
     if item is not None:
-        going_to = item.bag.destination
+        going_to = item.bag.destination_id
     else:
-        going_to = parcel.consignment.destination if parcel.consignment_id else None
-    if going_to is not None and going_to.pk != depot.pk:
-        return _extra(trip, bag, code, parcel, Reason.OTHER_DEPOT, by, depot=going_to.name)
+        going_to = parcel.consignment.destination_id if parcel.consignment_id else None
+    if going_to is not None and going_to != depot.pk:
+        name = Warehouse.objects.filter(pk=going_to).values_list("name", flat=True).first()
+        return _extra(trip, bag, code, parcel, Reason.OTHER_DEPOT, by, depot=name)
     if item is None:
         return _extra(trip, bag, code, parcel, Reason.NOT_BAGGED, by)
     if item.bag.trip_id != trip.pk:
         return _extra(trip, bag, code, parcel, Reason.OTHER_TRIP, by, other_trip=item.bag.trip)
+    item.bag.trip = trip
     return _receive(item, parcel, code, scanned_in=bag, depot=depot, by=by)
 
 

@@ -53,9 +53,7 @@ def _trip_at(station, pk):
 
 
 def _bag_at(station, trip_pk, pk) -> Bag:
-    return get_object_or_404(
-        Bag.objects.select_related("trip", "destination"), pk=pk, trip_id=trip_pk, destination=station
-    )
+    return get_object_or_404(Bag.objects.select_related("trip"), pk=pk, trip_id=trip_pk, destination=station)
 
 
 @vietnam_staff_required
