@@ -34,6 +34,7 @@ class BagOpenForm(StyledFormMixin, forms.Form):
         label=_("Destination depot"),
         queryset=vietnam_depots().order_by("code"),
         empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select form-select-lg"}),
         error_messages={"invalid_choice": _("Choose one of our Vietnam depots.")},
     )
 

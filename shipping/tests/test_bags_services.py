@@ -420,3 +420,11 @@ def test_only_an_empty_open_bag_is_deleted(bag, customer, cn_staff, hn):
     bag_discard(bag=bag, by=cn_staff)
 
     assert list(Bag.objects.all()) == [full]
+
+
+def test_a_scan_into_a_bag_deleted_meanwhile_finds_no_bag(bag, customer, cn_staff):
+    order = ready_order(customer, cn_staff)
+    bag_discard(bag=bag, by=cn_staff)
+    with pytest.raises(Bag.DoesNotExist):
+        bag_scan(bag=bag, raw_code=order.code, by=cn_staff)
+    assert not BagParcel.objects.exists()

@@ -275,3 +275,18 @@ def test_a_cancelled_order_met_at_closing_is_named(client_of, customer, cn_staff
         reverse("shipping:bag_close", args=[bag.pk]), {"weight_kg": "1"}, follow=True
     )
     assert order.code in response.text and "Scan them out of the bag first." in response.text
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "vi"])
+def test_the_station_pages_render_in_the_staffs_languages(client, cn_staff, bag, closed, language):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(cn_staff)
+    for url in (
+        reverse("shipping:bags"),
+        reverse("shipping:bag", args=[bag.pk]),
+        reverse("shipping:bag", args=[closed.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and f'lang="{language}"' in response.text

@@ -122,6 +122,8 @@ def bag_scan_view(request, station, pk):
         result = bag_scan(bag=bag, raw_code=request.POST.get("code", ""), by=request.user)
     except DomainError as exc:
         error = exc.message
+    except Bag.DoesNotExist:  # deleted (empty) a moment ago
+        raise Http404 from None
     if request.htmx:
         context = {"station": station, "bag": bag, "result": result, "error": error}
         if result is not None:
