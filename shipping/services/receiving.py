@@ -281,7 +281,7 @@ def _pickup_data(order, depot) -> dict:
 
 # consignment_transition(notify_data=…) puts the depot and the pickup deadline into the Chờ giao notification
 # once consignments.services has that argument; until then the notification is the one it always sent.
-_NOTIFY_DATA = "notify_data" in inspect.signature(consignment_transition).parameters
+NOTIFY_DATA = "notify_data" in inspect.signature(consignment_transition).parameters
 
 
 @transaction.atomic
@@ -353,7 +353,7 @@ def _ready_or_why(order, trip, depot, by, result) -> str:
     )
     if waiting.exists():
         return ""
-    kwargs = {"notify_data": _pickup_data(order, depot)} if _NOTIFY_DATA else {}
+    kwargs = {"notify_data": _pickup_data(order, depot)} if NOTIFY_DATA else {}
     result.ready = consignment_transition(
         consignment=order,
         to=ConsignmentStatus.AWAITING_DELIVERY,
