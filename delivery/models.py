@@ -49,8 +49,8 @@ class PickupCode(models.Model):
         ]
         indexes = [models.Index(fields=["depot", "code"], name="delivery_pickup_depot_code")]
 
-    def __str__(self):
-        return f"{self.depot_id}: {self.code}"
+    def __str__(self):  # not the digits: whoever shows them collects the orders
+        return f"{self.customer_id} @ {self.depot_id}"
 
     @property
     def qr_payload(self) -> str:

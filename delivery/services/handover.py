@@ -94,7 +94,8 @@ def handover_create(
             % {"code": requested.consignment.code, "request": requested.request.code},
             code="in_request",
         )
-    unpaid = [o for o in orders if o.pk not in paid_ids(ids)]
+    paid = paid_ids(ids)
+    unpaid = [o for o in orders if o.pk not in paid]
     paid_now = 0
     if unpaid and not pay_from_wallet:
         raise DomainError(

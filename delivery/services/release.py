@@ -201,7 +201,8 @@ def release_out(*, note, by) -> ReleaseNote:
                 code="missing",
             )
         orders = list(request_orders(request))
-        unpaid = [o for o in orders if o.pk not in paid_ids([o.pk for o in orders])]
+        paid = paid_ids([o.pk for o in orders])
+        unpaid = [o for o in orders if o.pk not in paid]
         if unpaid:
             raise DomainError(
                 _("Not paid yet, so it cannot go out: %(codes)s. The customer pays from the wallet first.")

@@ -117,6 +117,13 @@ def test_too_many_lookups_are_slowed_down(client, order):
     assert response.status_code == 429 and 'data-testid="track-result"' not in response.content.decode()
 
 
+def test_the_limit_is_a_setting(client, settings, order):
+    settings.PUBLIC_TRACKING_PER_MINUTE = 2
+    assert [client.get(URL, {"q": order.code}).status_code for _ in range(3)] == [200, 200, 429]
+    settings.PUBLIC_TRACKING_PER_MINUTE = 0
+    assert all(client.get(URL, {"q": order.code}).status_code == 200 for _ in range(40))
+
+
 def test_signed_in_people_may_use_it_too(client_of, other_customer, order):
     assert client_of(other_customer).get(URL, {"q": order.code}).status_code == 200
 

@@ -68,6 +68,7 @@ def _panel(
         "form": form or (HandoverForm(initial=_receiver_initial(customer)) if customer is not None else None),
         "done": done,
         "has_unpaid": any(not o.is_paid for o in orders),
+        "unpaid_total": sum(o.due_vnd for o in orders if o.open_request is None),
         "balance": balance_of(customer) if customer is not None else 0,
     }
     template = "delivery/counter.html#panel" if request.htmx else "delivery/counter.html"
