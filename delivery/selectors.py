@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.utils.dateparse import parse_datetime
 
 from billing.selectors import dues_now
 from consignments.models import Consignment, ConsignmentStatus, EventKind
@@ -136,15 +135,6 @@ def public_order(raw) -> Consignment | None:
     )
 
 
-def _checkpoint_time(value):
-    """A checkpoint's own time, when the route row carries it (ISO text with its offset), else None."""
-    try:
-        when = parse_datetime(str(value)) if value else None
-    except ValueError:
-        return None
-    return when if when is not None and when.tzinfo is not None else None
-
-
 def public_route(order) -> list[dict]:
     """The order's journey for anyone: each status with the warehouse or depot it happened at, and each
     checkpoint of its trip with its place, with dates. Only these fields: never who did it, notes, data of
@@ -164,12 +154,11 @@ def public_route(order) -> list[dict]:
             )
         else:
             data = event.data or {}
-            when = _checkpoint_time(data.get("at"))
             steps.append(
                 {
                     "kind": "route",
-                    "at": when or event.at,
-                    "checkpoint": str(data.get("checkpoint") or data.get("kind") or ""),
+                    "at": event.at,  # the checkpoint's time (shipping dates the row so)
+                    "checkpoint": str(data.get("kind") or ""),  # shipping's CheckpointKind value
                     "place": str(data.get("place") or "")[:100],
                 }
             )

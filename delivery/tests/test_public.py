@@ -26,13 +26,18 @@ def order(customer, at_depot, cn_staff):
         new_status="in_transit",
         kind=EventKind.ROUTE,
         data={
-            "checkpoint": "border",
-            "place": "Pingxiang",
-            "at": checkpoint_at.isoformat(),
             "trip": "T000001",
-        },
+            "checkpoint": 7,
+            "kind": "border",
+            "place": "Pingxiang",
+        },  # as shipping writes it
         note="driver Nguyễn Văn Tài 0988000111",
     )
+    # A route row is dated when the checkpoint happened (shipping.services.trips.trip_checkpoint_add).
+    ConsignmentEvent.objects.filter(kind=EventKind.ROUTE).update(at=checkpoint_at)
+    ConsignmentEvent.objects.filter(consignment=order).exclude(kind=EventKind.ROUTE).exclude(
+        new_status="awaiting_delivery"
+    ).update(at=checkpoint_at - timedelta(hours=5))
     customer.first_name, customer.phone = "Thu Bình", "0977111222"
     customer.save()
     return order
@@ -51,8 +56,12 @@ def test_the_route_by_order_code_or_tracking_number(client, english, order, hn):
         assert 'data-testid="track-result"' in html
         assert "Awaiting delivery" in html and "International transit" in html and "At the border" in html
         assert "Pingxiang" in html and hn.name in html and "Kho Quảng Châu" in html
-    kinds = [step["kind"] for step in response.context["route"]]
-    assert kinds.count("route") == 1 and kinds.count("status") == 3
+    route = response.context["route"]
+    assert [step["kind"] for step in route].count("route") == 1 and len(route) == 4
+    border = next(step for step in route if step["kind"] == "route")
+    assert (
+        border["checkpoint"] == "border" and route.index(border) == 2
+    )  # between transit and the depot, by date
     assert response["X-Robots-Tag"] == "noindex"
 
 
