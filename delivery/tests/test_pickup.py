@@ -67,6 +67,8 @@ def test_codes_are_not_sequential(customer, hn, hcm):
 def test_page_lists_orders_per_depot_with_code_dues_and_pay_button(
     client_of, english, customer, other_customer, at_depot, hn, hcm, hcm_staff
 ):
+    hn.opening_hours = "8:00–18:00, T2–T7"
+    hn.save(update_fields=["opening_hours"])
     unpaid = at_depot(customer)
     paid = at_depot(customer, paid=True)
     far = at_depot(customer, staff=hcm_staff)
@@ -82,7 +84,7 @@ def test_page_lists_orders_per_depot_with_code_dues_and_pay_button(
     assert html.count('data-testid="pickup-code"') == 2 and html.count("<svg") >= 2
     for d in depots:
         assert d["code"].code in html
-    assert hn.address in html and hn.phone in html and hcm.address in html
+    assert hn.address in html and hn.phone in html and hcm.address in html and "8:00–18:00, T2–T7" in html
     assert 'data-testid="pickup-paid"' in html and "51.000\u00a0₫" in html
     pay = depots[0]["unpaid"]
     assert [o.pk for o in pay] == [unpaid.pk] and depots[0]["unpaid_total"] == 51_000
