@@ -7,9 +7,9 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import ChinaStaffFactory
-from consignments.models import Consignment
+from consignments.models import Consignment, ConsignmentStatus
 from consignments.tests.factories import ConsignmentFactory
-from shipping.models import Bag, BagParcel, BagStatus, Trip
+from shipping.models import Bag, BagParcel, BagStatus, Trip, TripStatus
 from warehouse.models import Parcel
 from warehouse.tests.factories import ChinaWarehouseFactory, VietnamDepotFactory
 
@@ -98,4 +98,15 @@ def loaded_trip(*, bags, **fields) -> Trip:
     Bag.objects.filter(pk__in=[b.pk for b in bags]).update(trip=trip)
     for bag in bags:
         bag.trip = trip
+    return trip
+
+
+def departed_trip(*bags, **fields) -> Trip:
+    """A trip on the road with these closed bags loaded: the bags loaded, their orders in international
+    transit (as departing leaves them, without its history rows and notices)."""
+    trip = loaded_trip(bags=bags, **fields)
+    Trip.objects.filter(pk=trip.pk).update(status=TripStatus.DEPARTED, departed_at=timezone.now())
+    Bag.objects.filter(pk__in=[b.pk for b in bags]).update(status=BagStatus.LOADED)
+    Consignment.objects.filter(parcels__bag_item__bag__in=bags).update(status=ConsignmentStatus.IN_TRANSIT)
+    trip.refresh_from_db()
     return trip

@@ -2,12 +2,12 @@
 only, parcels received once, missing and extra recorded, orders Chờ giao when complete."""
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from consignments.models import Consignment, ConsignmentEvent, ConsignmentStatus, EventKind
 from core.errors import DomainError
 from notifications.models import Notification, NotificationKind, PendingNotification
-from shipping.models import Bag, BagParcel, BagStatus, ReceivingExtra, Trip, TripStatus
+from shipping.models import BagParcel, BagStatus, ReceivingExtra, Trip, TripStatus
 from shipping.services.receiving import (
     Outcome,
     Reason,
@@ -22,23 +22,13 @@ from shipping.services.receiving_close import (
     receiving_summary,
     receiving_trip_close,
 )
-from shipping.tests.factories import closed_bag, hcm_depot, loaded_trip, ready_order
+from shipping.tests.factories import closed_bag, departed_trip, hcm_depot, loaded_trip, ready_order
 from warehouse.labels import parcel_code
 from warehouse.models import Parcel
 
 pytestmark = pytest.mark.django_db
 
 S = ConsignmentStatus
-
-
-def departed_trip(*bags) -> Trip:
-    """A trip on the road with these closed bags loaded: its orders in international transit."""
-    trip = loaded_trip(bags=bags)
-    Trip.objects.filter(pk=trip.pk).update(status=TripStatus.DEPARTED, departed_at=timezone.now())
-    Bag.objects.filter(pk__in=[b.pk for b in bags]).update(status=BagStatus.LOADED)
-    Consignment.objects.filter(parcels__bag_item__bag__in=bags).update(status=S.IN_TRANSIT)
-    trip.refresh_from_db()
-    return trip
 
 
 def arrived_trip(*bags, depot, by) -> Trip:

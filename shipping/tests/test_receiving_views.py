@@ -6,8 +6,8 @@ from django.urls import reverse
 from consignments.models import ConsignmentStatus
 from core.testing import assert_login_redirect
 from shipping.models import BagParcel, BagStatus, ReceivingExtra, TripStatus
-from shipping.tests.factories import closed_bag, hcm_depot, ready_order
-from shipping.tests.test_receiving_services import arrived_trip, codes, departed_trip
+from shipping.tests.factories import closed_bag, departed_trip, hcm_depot, ready_order
+from shipping.tests.test_receiving_services import arrived_trip, codes
 
 pytestmark = pytest.mark.django_db
 
