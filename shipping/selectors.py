@@ -35,12 +35,6 @@ def bags_closed_at(*, origin, limit: int = 50):
     )
 
 
-def bag_totals(*, bag) -> dict:
-    """{"count": parcels in the bag now, "weight_g": their weight}."""
-    totals = BagParcel.objects.filter(bag=bag).aggregate(count=Count("id"), weight_g=Sum("parcel__weight_g"))
-    return {"count": totals["count"], "weight_g": totals["weight_g"] or 0}
-
-
 def bag_items(*, bag):
     """What is in a bag, with each parcel's order and customer: the bag page and the manifests."""
     return (

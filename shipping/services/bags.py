@@ -223,6 +223,18 @@ def _in_bag_message(code: str, other: Bag) -> str:
     }
 
 
+def _totals_save(bag: Bag, *, recount: bool = False) -> None:
+    """An open bag's running totals (parcel_count, parcels_weight_g: what is in it so far), kept on its row
+    so that a scan costs the same in an empty bag and in a full one; a removal counts again from the rows.
+    Closing counts again too: what the bag keeps from then on is exact."""
+    if recount:
+        totals = BagParcel.objects.filter(bag=bag).aggregate(
+            count=Count("id"), weight=Sum("parcel__weight_g")
+        )
+        bag.parcel_count, bag.parcels_weight_g = totals["count"], totals["weight"] or 0
+    Bag.objects.filter(pk=bag.pk).update(parcel_count=bag.parcel_count, parcels_weight_g=bag.parcels_weight_g)
+
+
 @transaction.atomic
 def bag_scan(*, bag: Bag, raw_code: str, by) -> BagScanResult:
     """A parcel scanned at an open bag: put it in, or take it out when it is already in this bag. Refused
@@ -234,12 +246,17 @@ def bag_scan(*, bag: Bag, raw_code: str, by) -> BagScanResult:
     text = _clean(raw_code)
     if not text:
         raise DomainError(_("Nothing was scanned."), code="empty")
-    # Locked until the scan commits: closing waits for it (and a scan waits for a closing).
-    status = list(Bag.objects.select_for_update().filter(pk=bag.pk).values_list("status", flat=True))
-    if not status:
+    # Locked until the scan commits: closing waits for it (and a scan waits for a closing), and the running
+    # totals below stay right.
+    row = list(
+        Bag.objects.select_for_update()
+        .filter(pk=bag.pk)
+        .values_list("status", "parcel_count", "parcels_weight_g")
+    )
+    if not row:
         raise Bag.DoesNotExist
     locked = bag
-    locked.status = status[0]
+    locked.status, locked.parcel_count, locked.parcels_weight_g = row[0]
     if locked.status != BagStatus.OPEN:
         raise DomainError(
             _("Bag %(bag)s is closed: reopen it, or open a new bag.") % {"bag": locked.code}, code="closed"
@@ -255,6 +272,7 @@ def bag_scan(*, bag: Bag, raw_code: str, by) -> BagScanResult:
     item = getattr(parcel, "bag_item", None)
     if item is not None and item.bag_id == locked.pk:
         BagParcel.objects.filter(pk=item.pk).delete()
+        _totals_save(locked, recount=True)
         consignment_event_add(
             order, kind=EventKind.BAGGED, by=by, data={"bag": locked.code, "parcel": code, "removed": True}
         )
@@ -273,6 +291,9 @@ def bag_scan(*, bag: Bag, raw_code: str, by) -> BagScanResult:
                 _("%(code)s was just scanned elsewhere: scan it again.") % {"code": code}, code="busy"
             ) from None
         raise DomainError(_in_bag_message(code, other), code="in_other_bag") from None
+    locked.parcel_count += 1
+    locked.parcels_weight_g += parcel.weight_g
+    _totals_save(locked)
     consignment_event_add(order, kind=EventKind.BAGGED, by=by, data={"bag": locked.code, "parcel": code})
     return BagScanResult(BagScanResult.ADDED, locked, parcel, order, code)
 

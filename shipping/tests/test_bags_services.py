@@ -428,3 +428,20 @@ def test_a_scan_into_a_bag_deleted_meanwhile_finds_no_bag(bag, customer, cn_staf
     with pytest.raises(Bag.DoesNotExist):
         bag_scan(bag=bag, raw_code=order.code, by=cn_staff)
     assert not BagParcel.objects.exists()
+
+
+def test_an_open_bag_keeps_running_totals_and_closing_counts_again(bag, customer, cn_staff):
+    light, heavy = (
+        ready_order(customer, cn_staff, weight_g=1_000),
+        ready_order(customer, cn_staff, weight_g=2_500),
+    )
+    bag_scan(bag=bag, raw_code=light.code, by=cn_staff)
+    bag_scan(bag=bag, raw_code=heavy.code, by=cn_staff)
+    assert Bag.objects.values_list("parcel_count", "parcels_weight_g").get(pk=bag.pk) == (2, 3_500)
+
+    bag_scan(bag=bag, raw_code=light.code, by=cn_staff)  # out
+
+    assert Bag.objects.values_list("parcel_count", "parcels_weight_g").get(pk=bag.pk) == (1, 2_500)
+    parcel_measure(parcel=piece(heavy), weight_g=2_600, by=cn_staff)  # weighed again while in the bag
+    closed = bag_close(bag=bag, weight_g=2_700, by=cn_staff)
+    assert (closed.parcel_count, closed.parcels_weight_g) == (1, 2_600)

@@ -20,7 +20,7 @@ from ..forms import BagCloseForm, BagOpenForm, BagScanForm
 from ..labels import bag_label_pdf
 from ..manifests import bag_manifest_lines, bag_manifest_pdf, bag_manifest_xlsx
 from ..models import Bag, BagStatus
-from ..selectors import bag_items, bag_totals, bags_closed_at, bags_open_at
+from ..selectors import bag_items, bags_closed_at, bags_open_at
 from ..services.bags import (
     BagScanResult,
     bag_close,
@@ -86,8 +86,9 @@ def bag_open_view(request, station):
     return redirect("shipping:bag", pk=bag.pk)
 
 
-def _bag_context(bag, **extra) -> dict:
-    context = {"bag": bag, "totals": bag_totals(bag=bag), **extra}
+def _bag_context(bag, items, **extra) -> dict:
+    weight = sum(item.parcel.weight_g or 0 for item in items)
+    context = {"bag": bag, "items": items, "totals": {"count": len(items), "weight_g": weight}, **extra}
     if bag.status == BagStatus.OPEN:
         context.setdefault("scan_form", BagScanForm())
         context.setdefault("close_form", BagCloseForm())
@@ -108,7 +109,7 @@ def bag_detail(request, station, pk):
     items = list(bag_items(bag=bag).reverse())  # the last scanned first
     for item in items:
         item.code = parcel_code(item.parcel)
-    return render(request, "shipping/bag.html", {"station": station, **_bag_context(bag, items=items)})
+    return render(request, "shipping/bag.html", {"station": station, **_bag_context(bag, items)})
 
 
 @china_staff_required
@@ -126,8 +127,8 @@ def bag_scan_view(request, station, pk):
         raise Http404 from None
     if request.htmx:
         context = {"station": station, "bag": bag, "result": result, "error": error}
-        if result is not None:
-            context["totals"] = bag_totals(bag=bag)
+        if result is not None:  # the bag's running totals, as the scan left them
+            context["totals"] = {"count": bag.parcel_count, "weight_g": bag.parcels_weight_g}
         return render(request, "shipping/bag.html#scan_result", context)
     if error:
         messages.error(request, error)
