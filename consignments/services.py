@@ -29,9 +29,17 @@ def consignment_code_for(parcel) -> str:
 
 @transaction.atomic
 def consignment_transition(
-    *, consignment: Consignment, to: str, by, warehouse=None, note: str = ""
+    *,
+    consignment: Consignment,
+    to: str,
+    by,
+    warehouse=None,
+    note: str = "",
+    notify_data: dict | None = None,
 ) -> Consignment:
-    """The one way a consignment changes status: checked against TRANSITIONS, compare-and-set, history row."""
+    """The one way a consignment changes status: checked against TRANSITIONS, compare-and-set, history row.
+    `notify_data` goes into the customer's notification when the move sends one (Chờ giao: where to
+    collect, until when storage is free — shipping.selectors.pickup_notify_data)."""
     old = consignment.status
     if to not in TRANSITIONS.get(old, ()):
         raise DomainError(
@@ -74,6 +82,7 @@ def consignment_transition(
             user_id=consignment.customer_id,
             kind=NotificationKind.AWAITING_DELIVERY,
             consignment_id=consignment.pk,
+            data=notify_data,
         )
     return consignment
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -90,9 +92,7 @@ class Notification(models.Model):
         if self.kind in _MONEY_MESSAGES:
             return _MONEY_MESSAGES[self.kind](self.data, code)
         if self.kind == NotificationKind.AWAITING_DELIVERY:
-            return gettext("Order %(code)s is at the Vietnam depot, awaiting delivery (Chờ giao).") % {
-                "code": code
-            }
+            return _awaiting_message(self.data, code)
         return str(self.get_kind_display())
 
 
@@ -143,6 +143,29 @@ class PendingNotification(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.kind} (pending)"
+
+
+def _awaiting_message(d: dict, code: str) -> str:
+    """Chờ giao: where to collect the order (the depot as it was when the order arrived) and the last day
+    its storage is free (shipping.selectors.pickup_notify_data)."""
+    if not d.get("depot"):
+        return gettext("Order %(code)s is at the Vietnam depot, awaiting delivery (Chờ giao).") % {
+            "code": code
+        }
+    parts = [
+        gettext("Order %(code)s is awaiting delivery (Chờ giao) at %(depot)s, %(address)s.")
+        % {"code": code, "depot": d["depot"], "address": d.get("address", "")}
+    ]
+    if d.get("phone"):
+        parts.append(gettext("Phone: %(phone)s.") % {"phone": d["phone"]})
+    if d.get("hours"):
+        parts.append(gettext("Open: %(hours)s.") % {"hours": d["hours"]})
+    if d.get("free_until"):
+        day = date.fromisoformat(d["free_until"]).strftime("%d/%m/%Y")
+        parts.append(
+            gettext("Storage is free until %(date)s: collect it or ask for delivery by then.") % {"date": day}
+        )
+    return " ".join(parts)
 
 
 def _vnd(value) -> str:

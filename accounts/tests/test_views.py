@@ -361,6 +361,28 @@ def test_a_transfer_is_post_only(client_of, ops, to_transfer):
 # The URL names these view tests (the six apps' tests/test_views.py) exercise. A new URL fails this test
 # until its view tests are written: anonymous, wrong persona, right persona, wrong method.
 URLS_WITH_VIEW_TESTS = {
+    # shipping/tests/test_trips_views.py
+    "shipping:trips",
+    "shipping:trip_create",
+    "shipping:trip",
+    "shipping:trip_load",
+    "shipping:trip_unload",
+    "shipping:trip_depart",
+    "shipping:trip_checkpoint",
+    "shipping:trip_manifest_pdf",
+    "shipping:trip_manifest_xlsx",
+    # shipping/tests/test_receiving_views.py
+    "shipping:receiving",
+    "shipping:receiving_late",
+    "shipping:receiving_trip",
+    "shipping:receiving_trip_open",
+    "shipping:receiving_bag_open",
+    "shipping:receiving_trip_close",
+    "shipping:receiving_bag",
+    "shipping:receiving_parcel",
+    "shipping:receiving_bag_close",
+    "shipping:receiving_missing",
+    "shipping:receiving_lost",
     "billing:fees",
     "billing:calculator",  # billing/tests/test_public_pages.py
     "billing:schedules",
