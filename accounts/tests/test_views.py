@@ -361,6 +361,17 @@ def test_a_transfer_is_post_only(client_of, ops, to_transfer):
 # The URL names these view tests (the six apps' tests/test_views.py) exercise. A new URL fails this test
 # until its view tests are written: anonymous, wrong persona, right persona, wrong method.
 URLS_WITH_VIEW_TESTS = {
+    # shipping/tests/test_bags_views.py
+    "shipping:bags",
+    "shipping:bag_open",
+    "shipping:bag",
+    "shipping:bag_scan",
+    "shipping:bag_close",
+    "shipping:bag_reopen",
+    "shipping:bag_delete",
+    "shipping:bag_label",
+    "shipping:bag_manifest_pdf",
+    "shipping:bag_manifest_xlsx",
     # shipping/tests/test_trips_views.py
     "shipping:trips",
     "shipping:trip_create",
