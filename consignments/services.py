@@ -17,6 +17,9 @@ from .signals import (
 # Checks an app above consignments adds to status moves (billing: an unpaid order is not handed over).
 # Each is called as guard(consignment=…, to=…) before the move and raises DomainError to refuse it.
 TRANSITION_GUARDS: list = []
+# Checks an app above consignments adds to a change of destination depot (shipping: a packed order stays
+# with its bag). Each is called as guard(consignment=…, depot=…, transfer=…) and raises DomainError to refuse.
+DESTINATION_GUARDS: list = []
 
 MAX_WEIGHT_G = 500_000  # 500 kg: a single parcel heavier than this is a typo
 
@@ -342,6 +345,8 @@ def consignment_set_destination(
         )
     if transfer and not note.strip():
         raise DomainError(_("Say why the order is transferred."), code="reason")
+    for guard in DESTINATION_GUARDS:
+        guard(consignment=locked, depot=depot, transfer=transfer)
     if locked.destination_id == depot.pk:
         return locked
     previous = locked.destination
