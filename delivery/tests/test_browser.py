@@ -21,35 +21,43 @@ PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 900}
 
 
-@pytest.fixture
-def browse(live_server):
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the session (Playwright started once, as tests/conftest.py does: started and stopped
+    around each test, it left a database session open past the test database's teardown on PostgreSQL)."""
     need(os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing")
     from playwright.sync_api import sync_playwright
 
     SCREENS.mkdir(parents=True, exist_ok=True)
-    contexts = []
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        yield browser
+        browser.close()
 
-        def open_as(user, *, phone):
-            context = chromium.new_context(
-                base_url=live_server.url, viewport=PHONE if phone else DESK, is_mobile=phone, locale="vi-VN"
-            )
-            context.set_default_timeout(8_000)
-            contexts.append(context)
-            page = context.new_page()
-            if user is not None:
-                page.goto("/accounts/login/")
-                page.fill("input[name=username]", user.username)
-                page.fill("input[name=password]", "pw-for-tests-1")
-                with page.expect_navigation():
-                    page.click("main form button[type=submit]")
-            return page
 
-        yield open_as
-        for context in contexts:
-            context.close()
-        chromium.close()
+@pytest.fixture
+def browse(chromium, live_server):
+    """browse(user, phone=True) → a page logged in as `user` (None: anonymous), phone or desk sized."""
+    contexts = []
+
+    def open_as(user, *, phone):
+        context = chromium.new_context(
+            base_url=live_server.url, viewport=PHONE if phone else DESK, is_mobile=phone, locale="vi-VN"
+        )
+        context.set_default_timeout(8_000)
+        contexts.append(context)
+        page = context.new_page()
+        if user is not None:
+            page.goto("/accounts/login/")
+            page.fill("input[name=username]", user.username)
+            page.fill("input[name=password]", "pw-for-tests-1")
+            with page.expect_navigation():
+                page.click("main form button[type=submit]")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 def shot(page, name):
