@@ -234,7 +234,8 @@ def release_out(*, note, by) -> ReleaseNote:
                 DELIVERY_OUT,
                 orders,
                 request=request.code,
-                carrier=locked.get_carrier_display(),
+                carrier=locked.carrier,  # the depot's own shipper is named in the reader's language
+                carrier_name="" if locked.carrier == Carrier.DEPOT else str(Carrier(locked.carrier).label),
                 tracking=locked.tracking_number,
                 cod_vnd=locked.cod_vnd,
             )

@@ -93,6 +93,11 @@ def test_the_whole_release(customer, vn_staff, requested, hn, ops):
     )
     out = PendingNotification.objects.get(kind="delivery_out")
     assert out.user == customer and out.data["cod_vnd"] == 115_000 and len(out.data["codes"]) == 2
+    assert (out.data["carrier"], out.data["carrier_name"], out.data["tracking"]) == (
+        "ghtk",
+        "GHTK",
+        "S123456",
+    )
     release_close(note=note, delivered=True, by=vn_staff)
     note.refresh_from_db()
     request.refresh_from_db()
