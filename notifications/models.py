@@ -20,6 +20,10 @@ class NotificationKind(models.TextChoices):
     WALLET_DEBITED = "wallet_debited", _("Money taken from the wallet")
     FEES_ANNOUNCED = "fees_announced", _("New fee schedule announced")
     TRIP_DEPARTED = "trip_departed", _("Orders left the China warehouse")
+    HANDED_OVER = "handed_over", _("Orders collected at the depot")
+    DELIVERY_OUT = "delivery_out", _("Orders out for delivery")
+    DELIVERED = "delivered", _("Orders delivered")
+    DELIVERY_REFUSED = "delivery_refused", _("Delivery refused")
 
 
 class Notification(models.Model):
@@ -168,6 +172,11 @@ def _awaiting_message(d: dict, code: str) -> str:
     return " ".join(parts)
 
 
+def _codes(data: dict) -> str:
+    codes = data.get("codes") or []
+    return ", ".join(codes[:5]) + ("…" if len(codes) > 5 else "")
+
+
 def _vnd(value) -> str:
     return vnd(value) if isinstance(value, int) else "—"
 
@@ -214,6 +223,41 @@ _MONEY_MESSAGES = {
             + ("…" if d.get("orders", 0) > len(d.get("codes", [])) else ""),
             "trip": d.get("trip", ""),
         }
+    ),
+    NotificationKind.HANDED_OVER: lambda d, code: (
+        gettext("%(codes)s collected at %(depot)s by %(receiver)s. Not you? Call the depot at once.")
+        % {"codes": _codes(d), "depot": d.get("depot", ""), "receiver": d.get("receiver", "")}
+    ),
+    NotificationKind.DELIVERY_OUT: lambda d, code: (
+        gettext(
+            "Delivery %(request)s is on its way with %(carrier)s (tracking number %(tracking)s): %(codes)s. "
+            "Pay the carrier %(cod)s on delivery."
+        )
+        % {
+            "request": d.get("request", ""),
+            "carrier": gettext("the depot's own shipper")
+            if d.get("carrier") == "depot"
+            else d.get("carrier_name", ""),
+            "tracking": d.get("tracking", "") or "—",
+            "codes": _codes(d),
+            "cod": _vnd(d.get("cod_vnd", 0)),
+        }
+    ),
+    NotificationKind.DELIVERED: lambda d, code: (
+        (
+            gettext(
+                "%(codes)s marked delivered: not confirmed within the delivery period. Not received? Contact us."
+            )
+            if d.get("auto")
+            else gettext("Delivery %(request)s delivered: %(codes)s.")
+        )
+        % {"codes": _codes(d), "request": d.get("request", "")}
+    ),
+    NotificationKind.DELIVERY_REFUSED: lambda d, code: (
+        gettext(
+            "Delivery %(request)s was refused at the address: %(codes)s are back at the depot, awaiting delivery."
+        )
+        % {"codes": _codes(d), "request": d.get("request", "")}
     ),
     NotificationKind.FEES_ANNOUNCED: lambda d, code: (
         (

@@ -361,6 +361,24 @@ def test_a_transfer_is_post_only(client_of, ops, to_transfer):
 # The URL names these view tests (the six apps' tests/test_views.py) exercise. A new URL fails this test
 # until its view tests are written: anonymous, wrong persona, right persona, wrong method.
 URLS_WITH_VIEW_TESTS = {
+    # delivery/tests/test_{pickup,counter,requests,release,public}.py
+    "delivery:pickup",
+    "delivery:counter",
+    "delivery:handover",
+    "delivery:requests",
+    "delivery:request_new",
+    "delivery:request_detail",
+    "delivery:request_cancel",
+    "delivery:depot_requests",
+    "delivery:depot_request",
+    "delivery:release_start",
+    "delivery:depot_request_cancel",
+    "delivery:release_scan",
+    "delivery:release_details",
+    "delivery:release_pdf",
+    "delivery:release_out",
+    "delivery:release_close",
+    "delivery:track",
     # shipping/tests/test_bags_views.py
     "shipping:bags",
     "shipping:bag_open",

@@ -147,6 +147,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "warehouse.tasks.rematch_unidentified_parcels",
         "schedule": 15 * 60,
     },
+    # Orders out for delivery longer than DELIVERY_AUTOCOMPLETE_DAYS become delivered.
+    "autocomplete-deliveries": {
+        "task": "delivery.tasks.autocomplete_deliveries",
+        "schedule": 60 * 60,
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -200,3 +205,5 @@ BAG_WEIGHT_TOLERANCE_PCT = env.int("BAG_WEIGHT_TOLERANCE_PCT", default=2)
 PICKUP_CODE_DAYS = env.int("PICKUP_CODE_DAYS", default=7)
 # An order out for delivery (Đang giao) and not confirmed within this many days becomes delivered.
 DELIVERY_AUTOCOMPLETE_DAYS = env.int("DELIVERY_AUTOCOMPLETE_DAYS", default=15)
+# Public tracking look-ups per minute per address (0: no limit here, when the proxy in front limits).
+PUBLIC_TRACKING_PER_MINUTE = env.int("PUBLIC_TRACKING_PER_MINUTE", default=30)

@@ -1,47 +1,34 @@
 """The delivery pages in Debian's Chromium: the customer's pickup page, delivery request and public tracking
 at phone width; the counter (a refused scan, then the pickup code, then the handover, each with its sound
-outcome) and the release desk at desk and phone width. Screenshots in artifacts/screens/delivery/."""
+outcome) and the release desk at desk and phone width. Screenshots in artifacts/screens/delivery/.
 
-import os
+It uses the session's one Chromium (tests/conftest.py `browser`): two Playwright instances in one session
+cannot run (the sync API refuses to start inside the first one's loop)."""
+
 import re
 from pathlib import Path
 
 import pytest
 
-from conftest import need
 from consignments.models import Consignment, ConsignmentStatus
 from delivery.services.pickup import pickup_code_for
+from delivery.tests.conftest import _fresh_cache, at_depot, hcm, hcm_staff, hn, schedule  # noqa: F401 - fixtures
 from warehouse.labels import parcel_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENS = Path(__file__).resolve().parents[2] / "artifacts" / "screens" / "delivery"
+SCREENS = Path(__file__).resolve().parents[1] / "artifacts" / "screens" / "delivery"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 900}
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    """One Chromium for the session (Playwright started once, as tests/conftest.py does: started and stopped
-    around each test, it left a database session open past the test database's teardown on PostgreSQL)."""
-    need(os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def browse(chromium, live_server):
+def browse(browser, live_server):
     """browse(user, phone=True) → a page logged in as `user` (None: anonymous), phone or desk sized."""
     contexts = []
 
     def open_as(user, *, phone):
-        context = chromium.new_context(
+        context = browser.new_context(
             base_url=live_server.url, viewport=PHONE if phone else DESK, is_mobile=phone, locale="vi-VN"
         )
         context.set_default_timeout(8_000)
@@ -61,6 +48,7 @@ def browse(chromium, live_server):
 
 
 def shot(page, name):
+    SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENS / f"{name}.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{name}: {width}px wide, sideways scroll"
