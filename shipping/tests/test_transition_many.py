@@ -14,11 +14,17 @@ def test_many_orders_move_once(customer, cn_staff):
     orders = [ConsignmentFactory(customer=customer) for _ in range(3)]
     ids = [o.pk for o in orders]
     moved = consignments_transition_many(
-        ids=ids, old=ConsignmentStatus.CN_RECEIVED, to=ConsignmentStatus.IN_TRANSIT, by=cn_staff, note="T000001"
+        ids=ids,
+        old=ConsignmentStatus.CN_RECEIVED,
+        to=ConsignmentStatus.IN_TRANSIT,
+        by=cn_staff,
+        note="T000001",
     )
     assert sorted(moved) == sorted(ids)
     assert ConsignmentEvent.objects.filter(new_status=ConsignmentStatus.IN_TRANSIT).count() == 3
     again = consignments_transition_many(
         ids=ids, old=ConsignmentStatus.CN_RECEIVED, to=ConsignmentStatus.IN_TRANSIT, by=cn_staff
     )
-    assert again == [] and ConsignmentEvent.objects.filter(new_status=ConsignmentStatus.IN_TRANSIT).count() == 3
+    assert (
+        again == [] and ConsignmentEvent.objects.filter(new_status=ConsignmentStatus.IN_TRANSIT).count() == 3
+    )

@@ -41,7 +41,6 @@ IMPLEMENTATIONS = {"database": scan_in_database, "python": _scan_in_python}
 CODE = {"database": "SF7000000000001", "python": "SF7000000000002"}
 
 
-
 @pytest.fixture(autouse=True)
 def _handover_without_payment(monkeypatch):
     """These scenarios deliver orders to make their numbers reusable; paying for them is billing's test
@@ -49,6 +48,7 @@ def _handover_without_payment(monkeypatch):
     from consignments import services as consignment_services
 
     monkeypatch.setattr(consignment_services, "TRANSITION_GUARDS", [])
+
 
 @pytest.fixture
 def postgres():
