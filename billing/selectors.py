@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, F, Max, OuterRef, Subquery, Sum
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -94,8 +94,16 @@ def default_group() -> CustomerGroup | None:
 
 
 def group_of(customer) -> CustomerGroup | None:
-    """A customer's group: the one set on their wallet, else the default group (None if there is none)."""
-    return CustomerGroup.objects.filter(wallets__customer=customer).first() or default_group()
+    """A customer's group (a user or its id): the one set on their wallet, else the default group (None if
+    there is none). One query."""
+    customer_id = getattr(customer, "pk", customer)
+    mine = Exists(Wallet.objects.filter(customer_id=customer_id, group=OuterRef("pk")))
+    return (
+        CustomerGroup.objects.filter(Q(mine) | Q(is_default=True))
+        .annotate(mine=mine)
+        .order_by("-mine", "pk")
+        .first()
+    )
 
 
 def current_charge(consignment) -> Charge | None:

@@ -36,7 +36,10 @@ REASON_DEPOT = gettext_noop("destination depot changed")
 
 
 def extras_of(consignment) -> Extras:
-    row = OrderExtras.objects.filter(consignment=consignment).first()
+    try:
+        row = consignment.extras  # read with the order (select_related) when the caller did
+    except OrderExtras.DoesNotExist:
+        row = None
     if row is None:
         return Extras(items=consignment.goods_quantity or 0)
     declared_fen = (
@@ -63,9 +66,16 @@ def _stage_for(consignment) -> str:
     )
 
 
-@transaction.atomic
+# No savepoint of its own: it raises nothing it does not mean to end the caller's transaction with (a
+# PricingError is caught below), and a receiving scan is two statements cheaper without one.
+@transaction.atomic(savepoint=False)
 def consignment_price(
-    *, consignment: Consignment, by=None, reason: str = "", storage_days: int | None = None
+    *,
+    consignment: Consignment,
+    by=None,
+    reason: str = "",
+    storage_days: int | None = None,
+    locked_by_caller: bool = False,
 ):
     """(Re-)price an order from its weighed parcels and write the charge if anything changed.
 
@@ -74,12 +84,22 @@ def consignment_price(
     Returns the current Charge, or None when the order cannot be priced yet (nothing weighed, no depot,
     no fee schedule published) — the order page then says so. A paid charge is never replaced.
     """
-    locked = Consignment.objects.select_for_update(of=("self",)).get(pk=consignment.pk)
+    if (
+        locked_by_caller
+    ):  # the caller changed the row in this transaction: it holds the lock, `consignment` is current
+        locked = consignment
+    else:
+        locked = (
+            Consignment.objects.select_for_update(of=("self",))
+            .select_related("extras")
+            .get(pk=consignment.pk)
+        )
     if locked.status not in PRICEABLE:
         return None
     previous = Charge.objects.filter(consignment=locked, is_current=True).first()
     if previous is not None and previous.paid_at is not None:
         return previous
+    weighed = list(locked.parcels.filter(weight_g__isnull=False).order_by("piece_number", "id"))
     parcels = [
         ParcelMeasure(
             weight_g=p.weight_g,
@@ -89,12 +109,12 @@ def consignment_price(
             parcel_id=p.pk,
             piece=p.piece_label,
         )
-        for p in locked.parcels.filter(weight_g__isnull=False).order_by("piece_number", "id")
+        for p in weighed
     ]
     schedule = schedule_for(locked)
     if not parcels or locked.destination_id is None or schedule is None:
         return None
-    group = group_of(locked.customer)
+    group = group_of(locked.customer_id)
     rate = exchange_rate_at(locked.created_at)
     if storage_days is None:
         storage_days = storage_days_of(locked)
@@ -110,7 +130,7 @@ def consignment_price(
         )
     except PricingError:
         return None  # e.g. a depot this version has no freight for: shown as "not priced yet"
-    _chargeable_weights_keep(locked, result, terms_for(schedule))
+    _chargeable_weights_keep(locked, weighed, result, terms_for(schedule))
     stage = _stage_for(locked)
     lines = [line.as_dict() for line in result.lines]
     if (
@@ -162,23 +182,20 @@ def consignment_price(
     return charge
 
 
-def _chargeable_weights_keep(order, result, terms) -> None:
+def _chargeable_weights_keep(order, parcels, result, terms) -> None:
     """Once an order is priced, its parcels' and its own chargeable weights are the ones it was priced with
     (the fee schedule's divisor, allowance, minimum and step), so the station, the order page and the charge
-    show one figure. Before any schedule exists the station's own figure (settings) stands."""
+    show one figure. Before any schedule exists the station's own figure (settings) stands. Writes only what
+    differs (`parcels`: the parcels as read for pricing, in the order of result.parcels)."""
     from warehouse.models import Parcel
 
-    for figure in result.parcels:
+    for parcel, figure in zip(parcels, result.parcels, strict=True):
         divisor = terms.volumetric_divisor if figure["volumetric_g"] is not None else None
-        Parcel.objects.filter(pk=figure["parcel_id"]).exclude(
-            chargeable_weight_g=figure["chargeable_g"],
-            volumetric_weight_g=figure["volumetric_g"],
-            volumetric_divisor=divisor,
-        ).update(
-            chargeable_weight_g=figure["chargeable_g"],
-            volumetric_weight_g=figure["volumetric_g"],
-            volumetric_divisor=divisor,
-        )
+        wanted = (figure["chargeable_g"], figure["volumetric_g"], divisor)
+        if (parcel.chargeable_weight_g, parcel.volumetric_weight_g, parcel.volumetric_divisor) != wanted:
+            Parcel.objects.filter(pk=parcel.pk).update(
+                chargeable_weight_g=wanted[0], volumetric_weight_g=wanted[1], volumetric_divisor=wanted[2]
+            )
     if order.chargeable_weight_g != result.chargeable_g:
         Consignment.objects.filter(pk=order.pk).update(chargeable_weight_g=result.chargeable_g)
         order.chargeable_weight_g = result.chargeable_g
@@ -197,7 +214,10 @@ def on_destination_changed(sender, *, consignment, by=None, **kwargs):
 def on_status_changed(sender, *, consignment, old, new, by=None, **kwargs):
     """consignments.signals.consignment_status_changed: at Chờ giao the charge becomes final."""
     if new == ConsignmentStatus.AWAITING_DELIVERY:
-        consignment_price(consignment=consignment, by=by, reason=REASON_ARRIVED, storage_days=0)
+        # consignment_transition has just updated the row (compare-and-set) in this transaction: it is locked.
+        consignment_price(
+            consignment=consignment, by=by, reason=REASON_ARRIVED, storage_days=0, locked_by_caller=True
+        )
 
 
 def on_status_changed_many(sender, *, ids, old, new, by=None, **kwargs):
