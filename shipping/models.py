@@ -8,6 +8,7 @@ one trip (Bag.trip). Weights are grams. Codes: bags `B` + 7 digits, trips `T` + 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BagStatus(models.TextChoices):
@@ -112,7 +113,7 @@ class TripStatus(models.TextChoices):
     LOADING = "loading", _("Loading")
     DEPARTED = "departed", _("Departed")  # on the road: Vận chuyển quốc tế
     ARRIVED = "arrived", _("Arrived at the depot")  # being received
-    RECEIVED = "received", _("Received")  # receiving closed (discrepancies recorded)
+    RECEIVED = "received", pgettext_lazy("trip status", "Received")  # receiving closed (discrepancies recorded)
 
 
 class Trip(models.Model):
