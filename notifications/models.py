@@ -199,7 +199,7 @@ _MONEY_MESSAGES = {
         gettext("%(amount)s was added to your wallet (%(why)s). Balance: %(balance)s.")
         % {
             "amount": _vnd(d.get("amount_vnd")),
-            "why": d.get("why", ""),
+            "why": gettext(d["why"]) if d.get("why") else "",
             "balance": _vnd(d.get("balance_vnd")),
         }
     ),
@@ -207,7 +207,7 @@ _MONEY_MESSAGES = {
         gettext("%(amount)s was taken from your wallet (%(why)s). Balance: %(balance)s.")
         % {
             "amount": _vnd(d.get("amount_vnd")),
-            "why": d.get("why", ""),
+            "why": gettext(d["why"]) if d.get("why") else "",
             "balance": _vnd(d.get("balance_vnd")),
         }
     ),

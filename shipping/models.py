@@ -113,7 +113,10 @@ class TripStatus(models.TextChoices):
     LOADING = "loading", _("Loading")
     DEPARTED = "departed", _("Departed")  # on the road: Vận chuyển quốc tế
     ARRIVED = "arrived", _("Arrived at the depot")  # being received
-    RECEIVED = "received", pgettext_lazy("trip status", "Received")  # receiving closed (discrepancies recorded)
+    RECEIVED = (
+        "received",
+        pgettext_lazy("trip status", "Received"),
+    )  # receiving closed (discrepancies recorded)
 
 
 class Trip(models.Model):

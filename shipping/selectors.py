@@ -219,7 +219,7 @@ def receiving_bags(*, trip, depot):
         .annotate(
             expected=Count("items"),
             received=Count("items", filter=Q(items__received_at__isnull=False)),
-            unscanned=Count("items", filter=Q(items__received_at__isnull=True)),
+            unscanned=Count("items", filter=Q(items__received_at__isnull=True, items__missing=False)),
             flagged=Count("items", filter=Q(items__missing=True, items__received_at__isnull=True)),
             extras_count=Coalesce(Subquery(extras), 0),
         )

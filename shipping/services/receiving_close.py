@@ -76,7 +76,19 @@ def receiving_bag_close(*, bag: Bag, depot, by) -> BagClosed:
     now = timezone.now()
     Bag.objects.filter(pk=locked.pk).update(status=BagStatus.RECEIVED, received_at=now, received_by=by)
     locked.status, locked.received_at, locked.received_by = BagStatus.RECEIVED, now, by
+    _trip_received_when_every_bag_is(locked.trip)
     return BagClosed(locked, received, missing)
+
+
+def _trip_received_when_every_bag_is(trip: Trip) -> None:
+    """The trip becomes received once no depot has a bag of it left open (compare-and-set: once)."""
+    if Bag.objects.filter(trip=trip).exclude(status=BagStatus.RECEIVED).exists():
+        return
+    now = timezone.now()
+    if Trip.objects.filter(pk=trip.pk, status=TripStatus.ARRIVED).update(
+        status=TripStatus.RECEIVED, received_at=now
+    ):
+        trip.status, trip.received_at = TripStatus.RECEIVED, now
 
 
 @transaction.atomic
@@ -88,12 +100,8 @@ def receiving_trip_close(*, trip: Trip, depot, by) -> dict:
     check_receiving(locked)
     for bag in Bag.objects.filter(trip=locked, destination=depot).exclude(status=BagStatus.RECEIVED):
         receiving_bag_close(bag=bag, depot=depot, by=by)
-    if not Bag.objects.filter(trip=locked).exclude(status=BagStatus.RECEIVED).exists():
-        now = timezone.now()
-        if Trip.objects.filter(pk=locked.pk, status=TripStatus.ARRIVED).update(
-            status=TripStatus.RECEIVED, received_at=now
-        ):
-            locked.status, locked.received_at = TripStatus.RECEIVED, now
+    _trip_received_when_every_bag_is(locked)
+    locked.refresh_from_db(fields=["status", "received_at"])
     trip.status, trip.received_at = locked.status, locked.received_at
     return receiving_summary(trip=locked, depot=depot)
 
@@ -104,7 +112,7 @@ def receiving_summary(*, trip: Trip, depot) -> dict:
         expected=Count("id"),
         received=Count("id", filter=Q(received_at__isnull=False)),
         missing=Count("id", filter=Q(received_at__isnull=True, missing=True)),
-        unscanned=Count("id", filter=Q(received_at__isnull=True)),
+        not_received=Count("id", filter=Q(received_at__isnull=True)),
     )
     extras = dict(
         ReceivingExtra.objects.filter(trip=trip, bag__destination=depot)
@@ -115,6 +123,8 @@ def receiving_summary(*, trip: Trip, depot) -> dict:
     bags = Bag.objects.filter(trip=trip, destination=depot).aggregate(
         total=Count("id"), closed=Count("id", filter=Q(status=BagStatus.RECEIVED))
     )
+    # Not scanned yet = not received and not already recorded missing (a missing parcel is counted once).
+    items["unscanned"] = items.pop("not_received") - items["missing"]
     return {**items, "extras": extras, "extras_total": sum(extras.values()), "bags": bags}
 
 

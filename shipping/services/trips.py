@@ -337,6 +337,9 @@ def trip_checkpoint_add(*, trip: Trip, kind: str, at, by, place: str = "", note:
             % {"when": timezone.localtime(locked.departed_at).strftime("%d/%m/%Y %H:%M")},
             code="before_departure",
         )
+    # A time typed in the departure's own minute (the box has no seconds) is not before the departure: the
+    # order timeline sorts by time, and the step must come after "left the China warehouse".
+    at = max(at, locked.departed_at)
     if TripCheckpoint.objects.filter(trip=locked, kind=kind, place=place, at=at).exists():
         raise DomainError(_("This checkpoint is recorded already."), code="duplicate")
     checkpoint = TripCheckpoint.objects.create(trip=locked, kind=kind, place=place, at=at, note=note, by=by)
