@@ -14,8 +14,9 @@ from .signals import (
     consignments_status_changed_many,
 )
 
-# Checks an app above consignments adds to status moves (billing: an unpaid order is not handed over).
-# Each is called as guard(consignment=…, to=…) before the move and raises DomainError to refuse it.
+# Checks an app above consignments adds to status moves (billing: an unpaid order is not handed over;
+# shipping: a packed order moves with its bag). Each is called as guard(consignment=…, to=…) before the
+# move and raises DomainError to refuse it; a guard may also have check_many(ids=…, to=…) for bulk moves.
 TRANSITION_GUARDS: list = []
 # Checks an app above consignments adds to a change of destination depot (shipping: a packed order stays
 # with its bag). Each is called as guard(consignment=…, depot=…, transfer=…) and raises DomainError to refuse.
@@ -106,10 +107,13 @@ def consignments_transition_many(
             code="illegal_transition",
         )
     ids = list(ids)
-    if TRANSITION_GUARDS and ids:
+    for guard in TRANSITION_GUARDS if ids else ():
+        many = getattr(guard, "check_many", None)  # one query for all the orders, where the guard has it
+        if many is not None:
+            many(ids=ids, to=to)
+            continue
         for consignment in Consignment.objects.filter(pk__in=ids, status=old):
-            for guard in TRANSITION_GUARDS:
-                guard(consignment=consignment, to=to)
+            guard(consignment=consignment, to=to)
     fields = {"status": to, "updated_at": timezone.now()}
     if to in FINISHED:
         fields["finished_at"] = fields["updated_at"]

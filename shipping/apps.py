@@ -9,9 +9,11 @@ class ShippingConfig(AppConfig):
 
     def ready(self):
         # Shipping sits above consignments: it adds its rule to the change of depot, never the other way.
-        from consignments.services import DESTINATION_GUARDS
+        from consignments.services import DESTINATION_GUARDS, TRANSITION_GUARDS
 
-        from .services.guards import packed_order_keeps_its_depot
+        from .services.guards import packed_order_keeps_its_depot, packed_order_moves_with_its_bag
 
         if packed_order_keeps_its_depot not in DESTINATION_GUARDS:
             DESTINATION_GUARDS.append(packed_order_keeps_its_depot)
+        if packed_order_moves_with_its_bag not in TRANSITION_GUARDS:
+            TRANSITION_GUARDS.append(packed_order_moves_with_its_bag)

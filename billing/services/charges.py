@@ -241,6 +241,16 @@ def handover_guard(*, consignment, to):
     )
 
 
+def _handover_guard_many(*, ids, to):
+    if to not in HANDOVER:
+        return
+    for consignment in Consignment.objects.filter(pk__in=ids):
+        handover_guard(consignment=consignment, to=to)
+
+
+handover_guard.check_many = _handover_guard_many
+
+
 EXTRAS_FIELDS = ("wooden_crate", "bubble_wrap", "insurance", "declared_value_vnd", "inspection")
 MAX_DECLARED_VALUE_VND = 10_000_000_000  # 10 billion đồng: beyond that, a typo
 

@@ -15,10 +15,10 @@ MAX_ORDERS = 200  # orders in one handover or one delivery request
 
 # Notification kinds this app sends. The names are the ones proposed to notifications.models.NotificationKind;
 # until the kind exists there, its value is written as it will be (the message then falls back to the value).
-HANDED_OVER = getattr(NotificationKind, "HANDED_OVER", "handed_over")
-DELIVERY_OUT = getattr(NotificationKind, "DELIVERY_OUT", "delivery_out")
-DELIVERED = getattr(NotificationKind, "DELIVERED", "delivered")
-DELIVERY_REFUSED = getattr(NotificationKind, "DELIVERY_REFUSED", "delivery_refused")
+HANDED_OVER = NotificationKind.HANDED_OVER
+DELIVERY_OUT = NotificationKind.DELIVERY_OUT
+DELIVERED = NotificationKind.DELIVERED
+DELIVERY_REFUSED = NotificationKind.DELIVERY_REFUSED
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b\ufeff]")
 _AIM = re.compile(r"^\][A-Za-z][0-9A-Za-z]")  # a scanner's symbology identifier (]Q1 for a QR code)

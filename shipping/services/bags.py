@@ -168,16 +168,27 @@ def _find_parcel(text: str) -> Parcel:
     return found[0]
 
 
+# The statuses an order in a bag may have when the bag closes (in transit: a later parcel of it).
+BAGGABLE = (ConsignmentStatus.CN_RECEIVED, ConsignmentStatus.IN_TRANSIT)
+
+
 def _refuse_unless_baggable(parcel: Parcel, bag: Bag, code: str) -> None:
     """Each reason a parcel may not go into this bag, in words staff can act on."""
     order = parcel.consignment
-    if order.status != ConsignmentStatus.CN_RECEIVED:
+    # A later parcel of an order whose other parcels already left (the order is in transit) still goes
+    # in a bag from the warehouse where it was scanned: the order waits at the depot for all of them.
+    follows = (
+        order.status == ConsignmentStatus.IN_TRANSIT
+        and parcel.warehouse_id == bag.origin_id
+        and BagParcel.objects.filter(parcel__consignment=order).exclude(parcel=parcel).exists()
+    )
+    if order.status != ConsignmentStatus.CN_RECEIVED and not follows:
         raise DomainError(
             _("%(code)s cannot be bagged: its order is “%(status)s”.")
             % {"code": code, "status": ConsignmentStatus(order.status).label},
             code="status",
         )
-    if order.current_warehouse_id != bag.origin_id:
+    if order.current_warehouse_id != bag.origin_id and not follows:
         raise DomainError(
             _("%(code)s is not at this warehouse.") % {"code": code},
             code="warehouse",
@@ -318,7 +329,7 @@ def bag_close(*, bag: Bag, weight_g: int, by) -> Bag:
         weight=Sum("parcel__weight_g"),
         bad=Count(
             "id",
-            filter=~Q(parcel__consignment__status=ConsignmentStatus.CN_RECEIVED)
+            filter=~Q(parcel__consignment__status__in=BAGGABLE)
             | ~Q(parcel__consignment__destination=locked.destination_id),
         ),
     )
@@ -329,7 +340,7 @@ def bag_close(*, bag: Bag, weight_g: int, by) -> Bag:
     if totals["bad"]:
         codes = sorted(
             items.filter(
-                ~Q(parcel__consignment__status=ConsignmentStatus.CN_RECEIVED)
+                ~Q(parcel__consignment__status__in=BAGGABLE)
                 | ~Q(parcel__consignment__destination=locked.destination_id)
             ).values_list("parcel__consignment__code", flat=True)[:10]
         )

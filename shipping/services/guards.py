@@ -27,3 +27,50 @@ def packed_order_keeps_its_depot(*, consignment, depot, transfer: bool) -> None:
             % {"code": consignment.code, "bag": item.bag.code},
             code="bagged",
         )
+
+
+def packed_order_moves_with_its_bag(*, consignment, to) -> None:
+    """consignments.services.TRANSITION_GUARDS: an order packed in a bag leaves China with its trip (not from
+    the dispatch page), and reaches Chờ giao when the depot receives its parcels (not from the depot page).
+    Orders never packed keep the older pages. Trip departure and receiving pass: by then the bags are loaded
+    and the parcels received."""
+    _refuse_packed(ids=[consignment.pk], to=to)
+
+
+def _refuse_packed(*, ids, to) -> None:
+    from consignments.models import ConsignmentStatus
+
+    from ..models import BagStatus
+
+    if to == ConsignmentStatus.IN_TRANSIT:
+        item = (
+            BagParcel.objects.filter(
+                parcel__consignment_id__in=ids, bag__status__in=(BagStatus.OPEN, BagStatus.CLOSED)
+            )
+            .select_related("bag", "parcel__consignment")
+            .first()
+        )
+        if item is not None:
+            raise DomainError(
+                _("Order %(code)s is packed in bag %(bag)s: it leaves China with that bag's trip.")
+                % {"code": item.parcel.consignment.code, "bag": item.bag.code},
+                code="bagged",
+            )
+    elif to == ConsignmentStatus.AWAITING_DELIVERY:
+        item = (
+            BagParcel.objects.filter(parcel__consignment_id__in=ids, received_at__isnull=True)
+            .select_related("bag", "parcel__consignment")
+            .first()
+        )
+        if item is not None:
+            raise DomainError(
+                _(
+                    "Order %(code)s travels in bag %(bag)s and a parcel of it has not been received: receive it "
+                    "on the Receiving trips page."
+                )
+                % {"code": item.parcel.consignment.code, "bag": item.bag.code},
+                code="not_received",
+            )
+
+
+packed_order_moves_with_its_bag.check_many = _refuse_packed

@@ -12,7 +12,6 @@ Every write is a compare-and-set, so a double click, a retry or two staff scanni
 nothing the second time: one received_at, one status move, one notification.
 """
 
-import inspect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -281,7 +280,6 @@ def _pickup_data(order, depot) -> dict:
 
 # consignment_transition(notify_data=…) puts the depot and the pickup deadline into the Chờ giao notification
 # once consignments.services has that argument; until then the notification is the one it always sent.
-NOTIFY_DATA = "notify_data" in inspect.signature(consignment_transition).parameters
 
 
 @transaction.atomic
@@ -348,19 +346,17 @@ def _ready_or_why(order, trip, depot, by, result) -> str:
         return _("Order %(code)s now goes to another depot: set it aside for transfer.") % {
             "code": order.code
         }
-    waiting = BagParcel.objects.filter(
-        parcel__consignment_id=order.pk, received_at__isnull=True, bag__trip__status__in=RECEIVING
-    )
-    if waiting.exists():
+    # Every parcel of the order must be here: one still in a bag on the way, or never packed (still in
+    # China), keeps the whole order in transit.
+    if Parcel.objects.filter(consignment_id=order.pk).exclude(bag_item__received_at__isnull=False).exists():
         return ""
-    kwargs = {"notify_data": _pickup_data(order, depot)} if NOTIFY_DATA else {}
     result.ready = consignment_transition(
         consignment=order,
         to=ConsignmentStatus.AWAITING_DELIVERY,
         by=by,
         warehouse=depot,
         note=f"{trip.code} · {result.item.bag.code}",
-        **kwargs,
+        notify_data=_pickup_data(order, depot),
     )
     return ""
 

@@ -12,7 +12,6 @@ from billing.tests.conftest import schedule  # noqa: F401  (the fixture)
 from consignments.models import ConsignmentStatus
 from notifications.models import Notification, NotificationKind, PendingNotification
 from shipping.selectors import pickup_info, pickup_notify_data
-from shipping.services import receiving
 from shipping.tests.factories import closed_bag, ready_order
 from shipping.tests.test_receiving_services import arrived_trip, codes, scan
 
@@ -63,8 +62,6 @@ def test_the_notification_data_carries_the_pickup(awaiting, depot, schedule):  #
     assert (
         data["free_until"] == (timezone.localdate() + timedelta(days=schedule.storage_free_days)).isoformat()
     )
-    if not receiving.NOTIFY_DATA:
-        pytest.skip("consignment_transition(notify_data=…) is not in consignments.services yet")
     kind = NotificationKind.AWAITING_DELIVERY
     sent = [n.data for n in Notification.objects.filter(consignment=awaiting, kind=kind)]
     sent += [n.data for n in PendingNotification.objects.filter(consignment=awaiting, kind=kind)]
@@ -75,8 +72,6 @@ def test_the_notification_data_carries_the_pickup(awaiting, depot, schedule):  #
 def lead_changes():
     """The Chờ giao notification's and the order page's texts come with consignment_transition(notify_data=…),
     the notification message and templates/consignments/detail.html (changes the lead applies together)."""
-    if not receiving.NOTIFY_DATA:
-        pytest.skip("consignment_transition(notify_data=…) is not in consignments.services yet")
 
 
 def test_the_customer_is_told_where_and_until_when(lead_changes, awaiting, depot, english):
