@@ -1,5 +1,8 @@
 """Rules shipping adds to consignments' services (registered in ShippingConfig.ready)."""
 
+import contextlib
+from contextvars import ContextVar
+
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -29,6 +32,19 @@ def packed_order_keeps_its_depot(*, consignment, depot, transfer: bool) -> None:
         )
 
 
+_EVERY_PARCEL_RECEIVED: ContextVar[bool] = ContextVar("every_parcel_received", default=False)
+
+
+@contextlib.contextmanager
+def every_parcel_received():
+    """Receiving has just checked that every parcel of the order is received: the guard skips its read."""
+    token = _EVERY_PARCEL_RECEIVED.set(True)
+    try:
+        yield
+    finally:
+        _EVERY_PARCEL_RECEIVED.reset(token)
+
+
 def packed_order_moves_with_its_bag(*, consignment, to) -> None:
     """consignments.services.TRANSITION_GUARDS: an order packed in a bag leaves China with its trip (not from
     the dispatch page), and reaches Chờ giao when the depot receives its parcels (not from the depot page).
@@ -56,7 +72,7 @@ def _refuse_packed(*, ids, to) -> None:
                 % {"code": item.parcel.consignment.code, "bag": item.bag.code},
                 code="bagged",
             )
-    elif to == ConsignmentStatus.AWAITING_DELIVERY:
+    elif to == ConsignmentStatus.AWAITING_DELIVERY and not _EVERY_PARCEL_RECEIVED.get():
         item = (
             BagParcel.objects.filter(parcel__consignment_id__in=ids, received_at__isnull=True)
             .select_related("bag", "parcel__consignment")

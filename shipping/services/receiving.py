@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from warehouse.labels import parcel_code, split_parcel_code
 from warehouse.models import Parcel, Warehouse
 
 from ..models import Bag, BagParcel, ReceivingExtra, Trip, TripStatus
+from .guards import every_parcel_received
 
 MAX_SCAN_LENGTH = 200  # a label or a waybill is far shorter: refused before any database work
 BAG_CODE = re.compile(r"B\d{7,}\Z")
@@ -348,16 +350,18 @@ def _ready_or_why(order, trip, depot, by, result) -> str:
         }
     # Every parcel of the order must be here: one still in a bag on the way, or never packed (still in
     # China), keeps the whole order in transit.
-    if Parcel.objects.filter(consignment_id=order.pk).exclude(bag_item__received_at__isnull=False).exists():
+    unreceived = Q(bag_item__isnull=True) | Q(bag_item__received_at__isnull=True)
+    if Parcel.objects.filter(unreceived, consignment_id=order.pk).exists():
         return ""
-    result.ready = consignment_transition(
-        consignment=order,
-        to=ConsignmentStatus.AWAITING_DELIVERY,
-        by=by,
-        warehouse=depot,
-        note=f"{trip.code} · {result.item.bag.code}",
-        notify_data=_pickup_data(order, depot),
-    )
+    with every_parcel_received():  # checked just above: the guard need not read it again
+        result.ready = consignment_transition(
+            consignment=order,
+            to=ConsignmentStatus.AWAITING_DELIVERY,
+            by=by,
+            warehouse=depot,
+            note=f"{trip.code} · {result.item.bag.code}",
+            notify_data=_pickup_data(order, depot),
+        )
     return ""
 
 
