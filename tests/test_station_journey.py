@@ -487,6 +487,12 @@ def test_refused_assignment_keeps_the_station_working(page, cn_staff, customer, 
     scan(staff, UNKNOWN_CODE)
     staff.locator("[data-testid=scan-unidentified]").wait_for()
     parcel = Parcel.objects.get(tracking_code=UNKNOWN_CODE)
+    # Enter submits the label form through htmx once htmx has taken the swapped-in form over (a real user is
+    # never this fast; without the wait the browser could post it as a plain form and leave the station).
+    staff.wait_for_function(
+        "sel => { const f = document.querySelector(sel); return !!(f && f['htmx-internal-data']); }",
+        arg=f"#identify-{parcel.pk} form",
+    )
     staff.fill(f"#identify-{parcel.pk} input[name=label]", customer.customer_code)
     staff.press(f"#identify-{parcel.pk} input[name=label]", "Enter")
     staff.locator("[data-testid=candidate]").wait_for()
