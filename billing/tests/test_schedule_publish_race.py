@@ -54,7 +54,7 @@ def slow_publication(monkeypatch):
     original = schedules_publish.published_schedules
 
     def slow():
-        time.sleep(0.3)
+        time.sleep(1.0)  # wide enough that the orders arriving now are weighed inside it, even on a busy CI
         return original()
 
     monkeypatch.setattr(schedules_publish, "published_schedules", slow)
