@@ -5,7 +5,7 @@ crate and insurance; BENCH_QUOTE_CALLS (20,000) calls, mean per call.
 
 wallet_pay_p99_ms: a customer with BENCH_PAY_ROUNDS × 20 orders awaiting delivery (final charges) and a
 topped-up wallet pays 20 of them per request, through the pay view (django.test.Client: the server's time,
-no network), BENCH_PAY_ROUNDS (40) requests after 2 untimed ones; p99 and median.
+no network), BENCH_PAY_ROUNDS (100) requests after 2 untimed ones; p99 and median.
 
 topup_webhook_p99_ms: BENCH_WEBHOOK_CALLS (300) SePay webhooks (Apikey header), each a new transaction
 crediting one of 1,000 customers by its transfer content, through the webhook view; p99 and median.
@@ -148,7 +148,7 @@ def _timed(client, method, url, data=None, **extra):
 def _pay(china, depot):
     from billing.services.wallet import wallet_top_up
 
-    rounds = env_int("BENCH_PAY_ROUNDS", 40) + 2
+    rounds = env_int("BENCH_PAY_ROUNDS", 100) + 2
     payer = _customer("benchpayer", "BP999")
     started = time.perf_counter()
     orders = _awaiting_orders(payer, china, depot, rounds * 20, 0)
