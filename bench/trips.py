@@ -32,7 +32,8 @@ def run():
     from notifications.models import PendingNotification
     from shipping.models import Bag, BagParcel, BagStatus, CheckpointKind, Trip
     from shipping.services.trips import trip_checkpoint_add, trip_create, trip_depart
-    from shipping.trip_manifest import trip_manifest, trip_manifest_pdf, trip_manifest_xlsx
+    from shipping.trip_manifest import trip_manifest, trip_manifest_pdf
+    from shipping.trip_manifest_xlsx import trip_manifest_xlsx
     from warehouse.models import Parcel, Warehouse
 
     orders_n = env_int("BENCH_TRIP_ORDERS", 5_000)

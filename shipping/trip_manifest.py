@@ -6,7 +6,7 @@ and for the trip.
 An order whose parcels are spread over several bags has a line in each; its declaration (goods, quantity,
 value) is on its first bag's line and counted once, the later lines say which bag carries it.
 
-Captions are fixed bilingual Vietnamese / Chinese text, like the labels and the bag manifests
+The xlsx is written by shipping.trip_manifest_xlsx. Captions are fixed bilingual Vietnamese / Chinese text, like the labels and the bag manifests
 (shipping.manifests): the paper travels with the goods and is read on both sides of the border.
 """
 
@@ -15,14 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
 
-from tracking.imports.export import safe_cell_text
 from warehouse.labels import LOCAL_TZ, format_weight
 from warehouse.pdf import NONE, Pen, label_fonts
 
@@ -148,7 +144,7 @@ def _when(moment) -> str:
     return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M") if moment else NONE
 
 
-def _trip_facts(trip) -> list[tuple[str, str]]:
+def trip_facts(trip) -> list[tuple[str, str]]:
     return [
         ("Chuyến · 车次", trip.code),
         ("Từ · 始发", f"{trip.origin.code} · {trip.origin.name}"),
@@ -243,7 +239,7 @@ class _Pages:
         y = self.height - 12 * mm
         pen.text(_SIDE, y, f"BẢNG KÊ CHUYẾN XE · 车次清单  {self.trip.code}", 14, bold=True)
         pen.text(width - _SIDE, y, f"{self.page}/{pages}", 9, align="right")
-        facts = " · ".join(f"{caption}: {value}" for caption, value in _trip_facts(self.trip)[1:])
+        facts = " · ".join(f"{caption}: {value}" for caption, value in trip_facts(self.trip)[1:])
         for line in pen.wrap(facts, 8, width - 2 * _SIDE, 2):
             y -= 4 * mm
             pen.text(_SIDE, y, line, 8)
@@ -316,93 +312,3 @@ def trip_manifest_pdf(manifest: TripManifest) -> bytes:
     out.c.showPage()
     out.c.save()
     return out.buffer.getvalue()
-
-
-# --- xlsx ------------------------------------------------------------------------------------------------
-
-_XLSX_HEADER = (
-    "Đến · 目的仓",
-    "Bao · 袋",
-    "Đơn · 订单",
-    "Mã khách hàng · 客户编号",
-    "Mã vận đơn · 快递单号",
-    "Hàng hóa (VI) · 品名",
-    "品名 (ZH)",
-    "Số lượng · 数量",
-    "Đơn giá (CNY) · 单价",
-    "Giá trị (CNY) · 货值",
-    "Kiện · 件数",
-    "Cân nặng (kg) · 重量",
-    "Khai báo ở bao · 申报于",
-)
-_XLSX_WIDTHS = (10, 11, 14, 14, 22, 36, 24, 10, 14, 14, 8, 12, 14)
-_BOLD = Font(bold=True)
-_BAND = PatternFill("solid", fgColor="DDDDDD")
-
-
-def _kg(grams: int | None):
-    return None if grams is None else Decimal(grams) / 1000
-
-
-def _money(fen: int | None):
-    return None if fen is None else Decimal(fen) / 100
-
-
-def _totals_row(caption: str, totals: Totals) -> list:
-    """A total under the order, value, parcels and weight columns."""
-    counts = [totals.orders, *[None] * 6, _money(totals.value_fen), totals.parcels, _kg(totals.weight_g)]
-    return [caption, None, *counts, None]
-
-
-def trip_manifest_xlsx(manifest: TripManifest, stream) -> None:
-    """The trip manifest as an .xlsx written to a binary stream: the trip's facts, then one row per order
-    and bag, a total row after each bag and destination, the trip's total last. Text never becomes a
-    formula; weights and values are numbers."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = manifest.trip.code
-    for index, width in enumerate(_XLSX_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for caption, value in _trip_facts(manifest.trip):
-        sheet.append([caption, safe_cell_text(value)])
-    sheet.append([])
-    sheet.append(list(_XLSX_HEADER))
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
-        cell.font, cell.fill = _BOLD, _BAND
-    bold_rows = []
-    for destination in manifest.destinations:
-        for bag in destination.bags:
-            for line in bag.lines:
-                continued = bool(line.declared_in)
-                sheet.append(
-                    [
-                        safe_cell_text(destination.code),
-                        safe_cell_text(bag.code),
-                        safe_cell_text(line.order),
-                        safe_cell_text(line.customer_code),
-                        safe_cell_text(line.tracking_code),
-                        None if continued else safe_cell_text(line.goods_vi),
-                        None if continued else safe_cell_text(line.goods_zh),
-                        None if continued else line.quantity,
-                        None if continued else _money(line.unit_value_fen),
-                        _money(line.value_fen),
-                        line.parcels,
-                        _kg(line.weight_g),
-                        safe_cell_text(line.declared_in) or None,
-                    ]
-                )
-            sheet.append(_totals_row(f"Cộng bao · 袋小计 {bag.code}", bag.totals))
-            bold_rows.append(sheet.max_row)
-        sheet.append(_totals_row(f"Cộng · 小计 {destination.code}", destination.totals))
-        bold_rows.append(sheet.max_row)
-    sheet.append(_totals_row("Tổng chuyến · 车次合计", manifest.totals))
-    bold_rows.append(sheet.max_row)
-    for row in bold_rows:
-        for cell in sheet[row]:
-            cell.font = _BOLD
-    for row in sheet.iter_rows(min_row=header_row + 1, min_col=9, max_col=12):
-        row[0].number_format = row[1].number_format = "#,##0.00"
-        row[3].number_format = "0.000"
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    book.save(stream)

@@ -9,7 +9,8 @@ from pypdf import PdfReader
 
 from consignments.models import Consignment
 from shipping.tests.factories import closed_bag, hcm_depot, loaded_trip, ready_order
-from shipping.trip_manifest import trip_manifest, trip_manifest_pdf, trip_manifest_xlsx
+from shipping.trip_manifest import trip_manifest, trip_manifest_pdf
+from shipping.trip_manifest_xlsx import trip_manifest_xlsx
 from warehouse.models import Parcel
 
 pytestmark = pytest.mark.django_db

@@ -33,7 +33,8 @@ from ..services.trips import (
     trip_create,
     trip_depart,
 )
-from ..trip_manifest import trip_manifest, trip_manifest_pdf, trip_manifest_xlsx
+from ..trip_manifest import trip_manifest, trip_manifest_pdf
+from ..trip_manifest_xlsx import trip_manifest_xlsx
 
 at_china = at_station(Warehouse.Kind.CHINA)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
