@@ -40,6 +40,7 @@ def consignment_transition(
     warehouse=None,
     note: str = "",
     notify_data: dict | None = None,
+    notify: bool = True,
 ) -> Consignment:
     """The one way a consignment changes status: checked against TRANSITIONS, compare-and-set, history row.
     `notify_data` goes into the customer's notification when the move sends one (Chờ giao: where to
@@ -81,7 +82,7 @@ def consignment_transition(
     if warehouse is not None:
         consignment.current_warehouse = warehouse
     consignment_status_changed.send(Consignment, consignment=consignment, old=old, new=to, by=by)
-    if to == ConsignmentStatus.AWAITING_DELIVERY:
+    if to == ConsignmentStatus.AWAITING_DELIVERY and notify:  # notify=False: the caller tells the customer
         notification_send(
             user_id=consignment.customer_id,
             kind=NotificationKind.AWAITING_DELIVERY,

@@ -15,6 +15,7 @@ from billing.selectors import balance_of
 from consignments.models import ConsignmentStatus, EventKind
 from consignments.services import consignment_transition
 from core.errors import DomainError
+from core.money import vnd
 from tracking.scanner import read_scan
 from warehouse.labels import parcel_code, split_parcel_code
 from warehouse.models import Parcel
@@ -242,7 +243,7 @@ def release_out(*, note, by) -> ReleaseNote:
             return locked
     raise DomainError(
         _("The wallet changed: the cash to collect is now %(cod)s. Print the note again, then send it out.")
-        % {"cod": f"{locked.cod_vnd:,}".replace(",", ".") + "\u00a0₫"},
+        % {"cod": vnd(locked.cod_vnd)},
         code="cod_changed",
     )
 
@@ -280,8 +281,12 @@ def release_close(*, note, delivered: bool, by) -> ReleaseNote:
             consignment_transition(consignment=order, to=ConsignmentStatus.DELIVERED, by=by, warehouse=depot)
         else:
             consignment_transition(consignment=order, to=ConsignmentStatus.REFUSED, by=by, warehouse=depot)
-            consignment_transition(
-                consignment=order, to=ConsignmentStatus.AWAITING_DELIVERY, by=by, warehouse=depot
+            consignment_transition(  # the customer gets one notice: the refusal (below)
+                consignment=order,
+                to=ConsignmentStatus.AWAITING_DELIVERY,
+                by=by,
+                warehouse=depot,
+                notify=False,
             )
     note_finish(locked, status=ReleaseStatus.DELIVERED if delivered else ReleaseStatus.REFUSED, by=by)
     step = "delivered" if delivered else "refused"

@@ -113,7 +113,10 @@ def test_refused_goes_back_to_the_depot(customer, vn_staff, requested, hn):
     scan_all(note, orders, vn_staff)
     release_details_set(note=note, carrier="depot", tracking_number="", domestic_fee_vnd=0, by=vn_staff)
     release_out(note=note, by=vn_staff)
+    waiting_notices = PendingNotification.objects.filter(kind="awaiting_delivery").count()
     release_close(note=note, delivered=False, by=vn_staff)
+    # One notice, the refusal: not also a plain "awaiting delivery" per order going back to the depot.
+    assert PendingNotification.objects.filter(kind="awaiting_delivery").count() == waiting_notices
     for order in orders:
         assert status(order) == ConsignmentStatus.AWAITING_DELIVERY
         moves = list(
