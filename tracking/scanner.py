@@ -18,6 +18,7 @@ ScanRead(code='JDVA01234567890', piece=1, pieces=3, source='barcode')
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -267,6 +268,16 @@ def _from_url(text: str) -> ScanRead:
     # A path's last segment may carry an extension ("…/SF1234567890123.html").
     segments += [segment.rsplit(".", 1)[0] for segment in segments if "." in segment]
     return _pick(pairs, segments, "url", "link")
+
+
+def scan_text(raw: str) -> str:
+    """What a scanner sent, without its framing: the control characters and spaces around the data and an
+    AIM symbology identifier in front (``]C1``…), full-width characters folded (NFKC). For the stations that
+    read their own codes (bags, trips, depot receiving, the counter); waybills go through read_scan."""
+    text = unicodedata.normalize("NFKC", raw or "").strip(_EDGES)
+    if text[:1] == "]" and _AIM.match(text):
+        text = text[3:].strip(_EDGES)
+    return text
 
 
 def read_scan(raw: str) -> ScanRead:

@@ -1,7 +1,6 @@
 """What the delivery services share: history rows on many orders, notices to the customer, reading scans."""
 
 import re
-import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -9,6 +8,7 @@ from consignments.models import ConsignmentEvent
 from core.errors import DomainError
 from notifications.models import NotificationKind
 from notifications.services import notification_send
+from tracking.scanner import scan_text
 
 MAX_INPUT = 200  # a scan, a code or a search longer than this is not one (a 10 KB paste)
 MAX_ORDERS = 200  # orders in one handover or one delivery request
@@ -21,7 +21,6 @@ DELIVERED = NotificationKind.DELIVERED
 DELIVERY_REFUSED = NotificationKind.DELIVERY_REFUSED
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b\ufeff]")
-_AIM = re.compile(r"^\][A-Za-z][0-9A-Za-z]")  # a scanner's symbology identifier (]Q1 for a QR code)
 
 
 def clean_input(raw, *, what=None) -> str:
@@ -34,8 +33,7 @@ def clean_input(raw, *, what=None) -> str:
             % {"n": f"{len(text):,}".replace(",", "."), "what": what or _("a code")},
             code="too_long",
         )
-    text = _CONTROL.sub("", unicodedata.normalize("NFKC", text)).strip()
-    return _AIM.sub("", text).strip()
+    return _CONTROL.sub("", scan_text(text)).strip()  # and the separators some scanners put inside
 
 
 def events_add(orders, *, kind, by, warehouse, data: dict, note: str = "") -> None:

@@ -6,8 +6,6 @@ bags at once make one row; the other is told which bag has it. A scan locks its 
 closing, so a bag is never closed with a parcel half-added.
 """
 
-import re
-import unicodedata
 import uuid
 from dataclasses import dataclass
 
@@ -21,20 +19,14 @@ from django.utils.translation import gettext as _
 from consignments.models import Consignment, ConsignmentStatus, EventKind
 from consignments.services import consignment_event_add
 from core.errors import DomainError
-from tracking.scanner import read_scan
+from tracking.scanner import read_scan, scan_text
 from warehouse.labels import parcel_code, split_parcel_code
 from warehouse.models import Parcel, Warehouse
 
+from ..codes import BAG_CODE, MAX_SCAN_LENGTH, TRIP_CODE
 from ..models import Bag, BagParcel, BagStatus
 
-MAX_SCAN_LENGTH = 200  # a label code or a waybill is far shorter; refused before any database work
 MAX_BAG_WEIGHT_G = 2_000_000  # 2 tonnes: a heavier bag is a typo
-
-BAG_CODE = re.compile(r"B\d{7,}")
-TRIP_CODE = re.compile(r"T\d{6,}")
-# What a scanner sends around the data (control characters, spaces), and an AIM symbology identifier.
-_EDGES = "".join(map(chr, range(0x20))) + "\x7f \u00a0\u3000\ufeff\u200b"
-_AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 
 
 def weight_tolerance_g(parcels_weight_g: int) -> int:
@@ -108,14 +100,6 @@ class BagScanResult:
     @property
     def customer_code(self) -> str:
         return self.consignment.customer.customer_code or ""
-
-
-def _clean(raw: str) -> str:
-    """What the scanner sent, without control characters, spaces around it and an AIM identifier."""
-    text = unicodedata.normalize("NFKC", raw).strip(_EDGES)
-    if text[:1] == "]" and _AIM.match(text):
-        text = text[3:].strip(_EDGES)
-    return text
 
 
 def _parcels():
@@ -254,7 +238,7 @@ def bag_scan(*, bag: Bag, raw_code: str, by) -> BagScanResult:
     raw_code = raw_code or ""
     if len(raw_code) > MAX_SCAN_LENGTH:
         raise DomainError(_("That scan is far too long to be a parcel label; scan again."), code="long")
-    text = _clean(raw_code)
+    text = scan_text(raw_code)
     if not text:
         raise DomainError(_("Nothing was scanned."), code="empty")
     # Locked until the scan commits: closing waits for it (and a scan waits for a closing), and the running

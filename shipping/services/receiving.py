@@ -12,8 +12,6 @@ Every write is a compare-and-set, so a double click, a retry or two staff scanni
 nothing the second time: one received_at, one status move, one notification.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -29,14 +27,10 @@ from tracking.scanner import read_scan
 from warehouse.labels import parcel_code, split_parcel_code
 from warehouse.models import Parcel, Warehouse
 
+from ..codes import BAG_CODE, MAX_SCAN_LENGTH, TRIP_CODE, scanned_code
 from ..models import Bag, BagParcel, ReceivingExtra, Trip, TripStatus
 from .guards import every_parcel_received
 
-MAX_SCAN_LENGTH = 200  # a label or a waybill is far shorter: refused before any database work
-BAG_CODE = re.compile(r"B\d{7,}\Z")
-TRIP_CODE = re.compile(r"T\d{6,}\Z")
-_EDGES = "".join(map(chr, range(0x20))) + "\x7f \u00a0\u3000\ufeff\u200b"
-_AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")  # a scanner's symbology identifier before the data
 RECEIVING = frozenset({TripStatus.ARRIVED, TripStatus.RECEIVED})  # trips whose bags the depot scans
 
 
@@ -81,8 +75,7 @@ def read_code(raw: str) -> str:
             _("That scan is %(n)d characters long: no label is. Scan the barcode again.") % {"n": len(raw)},
             code="too_long",
         )
-    text = unicodedata.normalize("NFKC", raw).strip(_EDGES)
-    text = re.sub(r"\s", "", _AIM.sub("", text, count=1)).upper()
+    text = scanned_code(raw)
     if not text:
         raise DomainError(_("Scan a code."), code="empty")
     return text[:100]
@@ -157,7 +150,7 @@ def receiving_bag_find(*, trip: Trip, depot, raw_code: str) -> Bag:
     """The bag scanned at the start of a bag: one of this trip for this depot, or a reason why not."""
     check_receiving(trip)
     code = read_code(raw_code)
-    if BAG_CODE.match(code):
+    if BAG_CODE.fullmatch(code):
         bag = Bag.objects.select_related("destination", "trip").filter(code=code).first()
         if bag is None:
             raise DomainError(_("No bag has the code %(code)s.") % {"code": code}, code="unknown")
@@ -182,7 +175,7 @@ def receiving_bag_find(*, trip: Trip, depot, raw_code: str) -> Bag:
             _("%(code)s is a parcel: scan its bag first%(where)s.") % {"code": code, "where": where},
             code="parcel_code",
         )
-    if TRIP_CODE.match(code):
+    if TRIP_CODE.fullmatch(code):
         raise DomainError(_("%(code)s is a trip: scan a bag's label.") % {"code": code}, code="trip_code")
     raise DomainError(
         _("%(code)s is not a bag code: bag labels read B and seven digits.") % {"code": code[:40]},
@@ -201,7 +194,7 @@ def receiving_parcel_scan(*, bag: Bag, depot, raw_code: str, by) -> ReceivingSca
         raise DomainError(_("Bag %(bag)s is not for this depot.") % {"bag": bag.code}, code="other_depot")
     check_receiving(trip)
     code = read_code(raw_code)
-    if BAG_CODE.match(code):
+    if BAG_CODE.fullmatch(code):
         raise DomainError(
             _("%(code)s is a bag: scan the parcels of bag %(bag)s here, or open that bag from the trip.")
             % {"code": code, "bag": bag.code},

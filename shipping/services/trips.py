@@ -10,7 +10,6 @@ lock the trip row too: no bag slips on or off a trip while it departs.
 Each checkpoint becomes a ROUTE history row on the timeline of every order still travelling on the trip.
 """
 
-import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -28,14 +27,10 @@ from notifications.services import notifications_kick
 from warehouse.labels import split_parcel_code
 from warehouse.models import Warehouse
 
+from ..codes import BAG_CODE, MAX_SCAN_LENGTH, TRIP_CODE, scanned_code
 from ..models import Bag, BagParcel, BagStatus, CheckpointKind, Trip, TripCheckpoint, TripStatus
 from ..selectors import trip_order_ids, trip_orders
 
-MAX_SCAN_LENGTH = 200  # a bag label is 8 characters: refused before any database work
-BAG_CODE = re.compile(r"B\d{7,}")
-TRIP_CODE = re.compile(r"T\d{6,}")
-_EDGES = "".join(map(chr, range(0x20))) + "\x7f \u00a0\u3000\ufeff\u200b"
-_AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 NOTIFIED_CODES = 5  # order codes named in a customer's departure notice
 FUTURE_SLACK = timedelta(minutes=10)  # a checkpoint's time may be this far ahead of the server's clock
 
@@ -100,13 +95,6 @@ class LoadResult:
     bag: Bag
 
 
-def _clean(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw).strip(_EDGES)
-    if text[:1] == "]" and _AIM.match(text):
-        text = text[3:].strip(_EDGES)
-    return re.sub(r"\s", "", text).upper()
-
-
 def _shown(text: str) -> str:
     return text if len(text) <= 30 else text[:29] + "…"
 
@@ -152,7 +140,7 @@ def trip_bag_load(*, trip: Trip, raw_code: str, by) -> LoadResult:
             % {"n": len(raw_code)},
             code="too_long",
         )
-    code = _clean(raw_code)
+    code = scanned_code(raw_code)
     if not code:
         raise DomainError(_("Scan a bag's label."), code="empty")
     if not BAG_CODE.fullmatch(code):
