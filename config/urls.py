@@ -15,6 +15,8 @@ urlpatterns = [
     path("staff/", include("shipping.urls")),
     path("", include("billing.urls")),
     path("", include("delivery.urls")),
+    path("", include("claims.urls")),
+    path("staff/ops/", include("backoffice.urls")),
     # Customers and staff both open parcel photos; the view checks who may see which.
     path("photos/<int:pk>/", warehouse_views.photo_file, name="photo"),
     path("photos/<int:pk>/small/", warehouse_views.photo_file, {"small": True}, name="photo_small"),

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "billing",
     "shipping",
     "delivery",
+    "claims",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
