@@ -10,6 +10,7 @@ the customer's notification is queued. p99 and median; goal p99 ≤ 15 ms.
 """
 
 import contextlib
+import os
 import statistics
 import time
 from datetime import timedelta
@@ -47,7 +48,7 @@ def run():
     with _publish_only(), connection.execute_wrapper(counter):
         for i, (bag, code) in enumerate(codes[: scans + 5]):
             url = reverse("shipping:receiving_parcel", args=[trip.pk, bag])
-            counter.count = 0
+            counter.count, counter.sql = 0, []
             began = time.perf_counter()
             response = client.post(url, {"code": code}, HTTP_HX_REQUEST="true")
             ms = (time.perf_counter() - began) * 1000
@@ -61,17 +62,25 @@ def run():
     ready = Consignment.objects.filter(status=ConsignmentStatus.AWAITING_DELIVERY).count()
     if ready != scans + 5:
         raise SystemExit(f"bench: {ready} orders awaiting delivery after {scans + 5} scans")
+    for sql in counter.sql:
+        yield f"receiving sql: {sql}"
     yield f"receiving: {scans} timed scans, {statistics.median(queries):.0f} statements each (median, transaction control included)"
     yield Figure("depot_receive_scan_p99_ms", percentile(samples, 99), "ms")
     yield Figure("depot_receive_scan_median_ms", statistics.median(samples), "ms")
 
 
 class _Counter:
+    """Counts the statements of a scan; BENCH_RECEIVING_SQL=1 keeps the last scan's SQL to print."""
+
     def __init__(self):
         self.count = 0
+        self.keep = os.environ.get("BENCH_RECEIVING_SQL") == "1"
+        self.sql = []
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
+        if self.keep:
+            self.sql.append(sql[:300])
         return execute(sql, params, many, context)
 
 
