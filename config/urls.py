@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from notifications.channels import views as notification_channel_views
 from warehouse import views as warehouse_views
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     # Customers and staff both open parcel photos; the view checks who may see which.
     path("photos/<int:pk>/", warehouse_views.photo_file, name="photo"),
     path("photos/<int:pk>/small/", warehouse_views.photo_file, {"small": True}, name="photo_small"),
+    # Telegram's servers post the bot's updates here (notifications.channels.views.telegram_webhook).
+    path("webhooks/telegram/<str:secret>/", notification_channel_views.telegram_webhook, name="telegram_webhook"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

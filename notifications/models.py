@@ -274,3 +274,13 @@ _MONEY_MESSAGES = {
         % {"name": d.get("name", ""), "when": d.get("effective_from", "")}
     ),
 }
+
+
+# E-mail and Telegram: preferences, one delivery row per channel, the Telegram link (channels/__init__.py).
+from .channels.models import (  # noqa: E402, F401
+    ChannelDelivery,
+    NotificationPreference,
+    TelegramLink,
+    TelegramLinkToken,
+    TelegramUpdate,
+)

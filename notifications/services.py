@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.broker import publish
 
+from .channels.planning import deliveries_plan
 from .models import Notification, PendingNotification
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def notifications_deliver_pending(*, batch: int = 500) -> int:
             if not pending:
                 return delivered
             deliverable = _with_existing_targets(pending)
-            Notification.objects.bulk_create(
+            created = Notification.objects.bulk_create(
                 [
                     Notification(
                         user_id=p.user_id,
@@ -104,9 +105,18 @@ def notifications_deliver_pending(*, batch: int = 500) -> int:
                 ]
             )
             PendingNotification.objects.filter(pk__in=[p.pk for p in pending]).delete()
+            # E-mail and Telegram copies: planned with the notifications, sent after the commit.
+            if deliveries_plan(created):
+                transaction.on_commit(_kick_sending)
         delivered += len(deliverable)
         if len(pending) < batch:
             return delivered
+
+
+def _kick_sending() -> None:
+    from .tasks import send_notification_deliveries
+
+    publish(send_notification_deliveries)
 
 
 def _with_existing_targets(pending: list[PendingNotification]) -> list[PendingNotification]:

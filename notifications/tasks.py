@@ -10,3 +10,17 @@ def deliver_notifications(self) -> int:
         return notifications_deliver_pending()
     except Exception as exc:  # a passing database fault: try again later
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=300, time_limit=360)
+def send_notification_deliveries(self) -> dict:
+    """Send the e-mail and Telegram copies that are due (woken after deliver_notifications creates some, and
+    every minute by beat for retries). Safe to run twice at once: each row is claimed by one run."""
+    from core.broker import publish
+
+    from .channels.sending import deliveries_send_due
+
+    counts = deliveries_send_due()
+    if counts["more"]:
+        publish(send_notification_deliveries)
+    return counts

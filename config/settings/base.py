@@ -137,6 +137,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliver_notifications",
         "schedule": 60,
     },
+    # E-mail and Telegram copies of notifications: sends what is due, retries with backoff.
+    "send-notification-deliveries": {
+        "task": "notifications.tasks.send_notification_deliveries",
+        "schedule": 60,
+    },
     "notify-stale-registrations": {
         "task": "tracking.tasks.notify_stale_registrations",
         "schedule": 60 * 60,
@@ -158,6 +163,26 @@ CELERY_BEAT_SCHEDULE = {
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@kygui.local")
+# SMTP (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): the server's address and login.
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The site's address, for links in e-mails and Telegram messages (no request to take it from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# --- Notifications by e-mail and Telegram (notifications/channels) ---
+# A message still failing after this many attempts (retried 1, 2, 4 … minutes apart) is marked failed.
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+# Telegram: without a bot token the Telegram link is hidden. The webhook is /webhooks/telegram/<secret>/;
+# give the same secret to setWebhook as secret_token (Telegram sends it in X-Telegram-Bot-Api-Secret-Token).
+TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_NAME = env("TELEGRAM_BOT_NAME", default="")
+TELEGRAM_API_BASE = env("TELEGRAM_API_BASE", default="https://api.telegram.org")
+TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET", default="")
+# --- end notifications ---
 
 # A registered tracking number not received after this many days is flagged and its owner told once.
 TRACKING_STALE_DAYS = env.int("TRACKING_STALE_DAYS", default=7)

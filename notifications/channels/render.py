@@ -1,0 +1,48 @@
+"""One text for every channel: the in-app list, the e-mail and the Telegram message all read
+Notification.message, rendered in the reader's language."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+
+def language_of(user) -> str:
+    return user.language or settings.LANGUAGE_CODE
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def render_notification(notification) -> tuple[str, str]:
+    """(subject, text) in the user's language."""
+    with translation.override(language_of(notification.user)):
+        subject = gettext("%(brand)s: %(what)s") % {
+            "brand": settings.BRAND_MARK,
+            "what": notification.get_kind_display(),
+        }
+        return subject, notification.message
+
+
+def render_email(notification) -> tuple[str, str]:
+    subject, text = render_notification(notification)
+    with translation.override(language_of(notification.user)):
+        body = "\n\n".join(
+            [
+                text,
+                gettext("See it on the website: %(url)s")
+                % {"url": site_url(reverse("notifications:open", args=[notification.pk]))},
+                "--\n"
+                + gettext(
+                    "You receive this e-mail because you chose these notifications. Change your choices: %(url)s"
+                )
+                % {"url": site_url(reverse("notifications:settings"))},
+            ]
+        )
+    return subject, body
+
+
+def render_telegram(notification) -> str:
+    _subject, text = render_notification(notification)
+    return f"{text}\n{site_url(reverse('notifications:open', args=[notification.pk]))}"
