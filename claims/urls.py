@@ -1,6 +1,10 @@
 """Claims (khiếu nại): the customer's pages under /claims/, operations' under /staff/ops/claims/ (full paths)."""
 
-from django.urls import path  # noqa: F401
+from .views import customer, operations, photos
 
 app_name = "claims"
-urlpatterns = []
+urlpatterns = [
+    *customer.urlpatterns,
+    *photos.urlpatterns,
+    *operations.urlpatterns,
+]

@@ -119,6 +119,23 @@ URLS_WITH_VIEW_TESTS = {
     "warehouse:consignment_find",  # warehouse/tests/test_destination.py
     "photo",
     "photo_small",
+    # claims/tests/test_views.py
+    "claims:list",
+    "claims:new",
+    "claims:detail",
+    "claims:reply",
+    "claims:photo",
+    "claims:photo_small",
+    "claims:ops_list",
+    "claims:ops_detail",
+    "claims:ops_accept",
+    "claims:ops_reply",
+    "claims:ops_refund",
+    "claims:ops_approve",
+    "claims:ops_decline",
+    "claims:ops_reweigh",
+    "claims:ops_reject",
+    "claims:ops_close",
 }
 
 
