@@ -65,9 +65,13 @@ def _filters(request):
 
 @customer_required
 def tracking_list(request):
-    """The customer's tracking numbers (filter, search, pages), and the form to register one more."""
-    if response := _address_first(request):
-        return response
+    """The customer's tracking numbers (filter, search, pages), and the form to register one more.
+
+    The list shows without a delivery address (a customer who deleted theirs still sees their codes); only
+    registering asks for one."""
+    has_address = customer_has_address(customer=request.user)
+    if request.method == "POST" and not has_address:
+        return _address_first(request)
     form = TrackingRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,6 +94,8 @@ def tracking_list(request):
             if not request.htmx:
                 return redirect("tracking:list")
             form = TrackingRegisterForm()
+    if request.htmx and request.method == "POST":  # the next code goes in the same field: the cursor is there
+        form.fields["code"].widget.attrs["autofocus"] = True
     filter_form, filters = _filters(request)
     page = Paginator(tracking_numbers_filtered(customer=request.user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -99,6 +105,8 @@ def tracking_list(request):
     query.pop("page", None)
     context = {
         "form": form,
+        "has_address": has_address,
+        "address_url": f"{reverse('addresses:create')}?{urlencode({'next': reverse('tracking:list')})}",
         "filter_form": filter_form,
         "filters": filters,
         "page": page,

@@ -47,10 +47,19 @@ def test_staff_are_refused(request, client_of, persona, method):
     assert not TrackingNumber.objects.exists()
 
 
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_customer_without_address_is_sent_to_the_address_form(client_of, new_customer, method):
+def test_without_an_address_the_list_still_shows_and_registering_asks_for_one(client_of, new_customer):
+    TrackingNumberFactory(customer=new_customer, code="SF555666777888")  # registered before the address went
+    response = client_of(new_customer).get(URL)
+    assert response.status_code == 200
+    assert "SF555666777888" in response.text
+    assert 'data-testid="address-needed"' in response.text
+    assert f'href="{reverse("addresses:create")}?next=%2Ftracking%2F"' in response.text
+    assert 'name="code"' not in response.text  # no register form to fill in for nothing
+
+
+def test_customer_without_address_is_sent_to_the_address_form(client_of, new_customer):
     client = client_of(new_customer)
-    response = getattr(client, method)(URL, {"code": "SF123456789012"} if method == "post" else None)
+    response = client.post(URL, {"code": "SF123456789012"})
 
     assert response.status_code == 302
     url = urlsplit(response.url)
@@ -208,6 +217,8 @@ def test_register_with_htmx_returns_the_updated_list_only(client_of, customer, o
     assert "YT9988776655000" in response.text
     assert "ZTO999999999" not in response.text
     assert 'value="yt 9988 7766 5500 0"' not in response.text  # a fresh, empty form for the next code
+    # htmx focuses the swapped-in [autofocus]: the cursor is back in the code field for the next one
+    assert re.search(r'<input[^>]*name="code"[^>]*autofocus', response.text)
     assert TrackingNumber.objects.filter(customer=customer, code="YT9988776655000").exists()
 
 
