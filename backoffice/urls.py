@@ -1,6 +1,14 @@
-"""The operations portal: staff pages under /staff/ops/ (dashboard, customers, staff, depots, audit)."""
+"""The operations portal: staff pages under /staff/ops/ (dashboard, customers, staff, depots, audit).
+Warehouse already serves /staff/ops/conflicts/, unidentified/, consignments/… and claims /staff/ops/claims/."""
 
-from django.urls import path  # noqa: F401
+from .views import audit, customers, dashboard, orders, staff, warehouses
 
 app_name = "backoffice"
-urlpatterns = []
+urlpatterns = [
+    *dashboard.urlpatterns,
+    *orders.urlpatterns,
+    *customers.urlpatterns,
+    *staff.urlpatterns,
+    *warehouses.urlpatterns,
+    *audit.urlpatterns,
+]

@@ -136,6 +136,20 @@ URLS_WITH_VIEW_TESTS = {
     "claims:ops_reweigh",
     "claims:ops_reject",
     "claims:ops_close",
+    # backoffice/tests/test_views.py
+    "backoffice:dashboard",
+    "backoffice:orders",
+    "backoffice:parcels",
+    "backoffice:customers",
+    "backoffice:customer",
+    "backoffice:customer_group",
+    "backoffice:staff",
+    "backoffice:staff_new",
+    "backoffice:staff_edit",
+    "backoffice:staff_active",
+    "backoffice:warehouses",
+    "backoffice:warehouse",
+    "backoffice:audit",
 }
 
 

@@ -1,0 +1,122 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User, username_validator
+from consignments.models import ConsignmentStatus
+from core.forms import StyledFormMixin
+from warehouse.models import Warehouse
+
+from .selectors.audit import SOURCES
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+STAFF_ROLE_CHOICES = [(r.value, r.label) for r in (Role.CHINA_STAFF, Role.VIETNAM_STAFF, Role.OPERATIONS)]
+
+
+class DateRangeMixin:
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
+class OrderFilterForm(DateRangeMixin, StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Order code or tracking number"), max_length=40, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *ConsignmentStatus.choices], required=False
+    )
+    warehouse = forms.ModelChoiceField(
+        label=_("Where it is"), queryset=Warehouse.objects.all(), required=False, empty_label=_("Anywhere")
+    )
+    destination = forms.ModelChoiceField(
+        label=_("Destination depot"),
+        queryset=Warehouse.objects.filter(kind=Warehouse.Kind.VIETNAM),
+        required=False,
+        empty_label=_("Any depot"),
+    )
+    unpaid = forms.BooleanField(label=_("Not paid"), required=False)
+    past_free = forms.BooleanField(label=_("Past the free storage days"), required=False)
+    date_from = forms.DateField(label=_("Arrived in China from"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=_("to"), required=False, widget=DATE_WIDGET)
+
+
+class ParcelFilterForm(StyledFormMixin, forms.Form):
+    warehouse = forms.ModelChoiceField(
+        label=_("Warehouse"),
+        queryset=Warehouse.objects.filter(kind=Warehouse.Kind.CHINA),
+        required=False,
+        empty_label=_("Every warehouse"),
+    )
+    day = forms.DateField(label=_("Scanned on"), required=False, widget=DATE_WIDGET)
+    unidentified = forms.BooleanField(label=_("Unidentified only"), required=False)
+
+
+class CustomerSearchForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Customer code, username, phone or e-mail"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+
+
+class StaffCreateForm(StyledFormMixin, forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=20,
+        validators=[username_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES)
+    warehouse = forms.ModelChoiceField(
+        label=_("Warehouse"),
+        queryset=Warehouse.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("None (operations only)"),
+        help_text=_("China staff: a China warehouse. Vietnam staff: a Vietnam depot."),
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is already taken."))
+        return username
+
+
+class StaffUpdateForm(StyledFormMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES)
+    warehouse = forms.ModelChoiceField(
+        label=_("Warehouse"),
+        queryset=Warehouse.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("None (operations only)"),
+    )
+
+
+class WarehouseForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Warehouse
+        fields = ["name", "address", "postal_code", "phone", "opening_hours", "is_active"]
+
+
+class AuditFilterForm(DateRangeMixin, StyledFormMixin, forms.Form):
+    who = forms.CharField(label=_("Who (username)"), max_length=20, required=False)
+    what = forms.ChoiceField(label=_("What"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["what"].choices = [("", _("Everything"))] + [(s.name, s.label) for s in SOURCES.values()]
+
+    def clean_who(self):
+        username = self.cleaned_data["who"].strip()
+        if not username:
+            return None
+        user = User.objects.filter(username__iexact=username).first()
+        if user is None:
+            raise forms.ValidationError(_("No account has this username."))
+        return user

@@ -1,0 +1,71 @@
+"""Finding a customer from one field, and everything operations see on their page."""
+
+from django.db.models import Q
+
+from accounts.models import Role, User
+
+MAX_MATCHES = 50
+LAST_ROWS = 20
+
+
+def customers_search(q: str):
+    """Customers whose code, username, phone or e-mail match `q`: exact matches first, then prefixes (and a
+    phone typed with spaces or dots, or starting +84, finds the number stored as 09…)."""
+    q = q.strip()
+    customers = User.objects.filter(role=Role.CUSTOMER)
+    if not q:
+        return customers.none()
+    digits = "".join(ch for ch in q if ch.isdigit())
+    phone = Q()
+    if len(digits) >= 4 and len(digits) == sum(ch.isdigit() for ch in q.replace("+", "")):
+        numbers = [digits] + (["0" + digits[2:]] if digits.startswith("84") else [])
+        for number in numbers:
+            phone |= Q(phone__contains=number) | Q(addresses__phone__contains=number)
+    found = customers.filter(
+        Q(customer_code__istartswith=q) | Q(username__istartswith=q) | Q(email__istartswith=q) | phone
+    )
+    return found.distinct().order_by("username")[:MAX_MATCHES]
+
+
+def customer_for_ops(pk: int) -> User | None:
+    return User.objects.filter(pk=pk, role=Role.CUSTOMER).first()
+
+
+def customer_page(customer) -> dict:
+    """Addresses, registrations, orders, wallet and claims of one customer: a bounded number of queries."""
+    from addresses.models import DeliveryAddress
+    from billing.models import Wallet, WalletEntry
+    from billing.selectors import group_of
+    from consignments.models import Consignment
+    from tracking.models import TrackingNumber
+
+    wallet = Wallet.objects.filter(customer=customer).first()
+    context = {
+        "customer": customer,
+        "addresses": list(DeliveryAddress.objects.filter(customer=customer).order_by("-is_default", "id")),
+        "registrations": list(
+            TrackingNumber.objects.filter(customer=customer)
+            .select_related("consignment")
+            .order_by("-created_at", "-id")[:LAST_ROWS]
+        ),
+        "registration_count": TrackingNumber.objects.filter(customer=customer).count(),
+        "orders": list(
+            Consignment.objects.filter(customer=customer)
+            .select_related("current_warehouse")
+            .order_by("-created_at", "-id")[:LAST_ROWS]
+        ),
+        "order_count": Consignment.objects.filter(customer=customer).count(),
+        "balance": wallet.balance_vnd if wallet else 0,
+        "group": group_of(customer),
+        "entries": list(
+            WalletEntry.objects.filter(wallet_id=customer.pk).select_related("by", "consignment")[:LAST_ROWS]
+        ),
+        "claims": None,
+    }
+    try:
+        from claims.selectors import claims_of
+    except ImportError:  # the claims app is not there yet: the page says so
+        pass
+    else:
+        context["claims"] = list(claims_of(customer).order_by("-created_at", "-id")[:LAST_ROWS])
+    return context

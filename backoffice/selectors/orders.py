@@ -1,0 +1,76 @@
+"""Operations' lists of orders and parcels, with the filters the dashboard links carry."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from billing.models import Charge
+from consignments.models import Consignment
+from tracking.normalize import normalize_tracking_code
+from warehouse.models import Parcel
+
+from .dashboard import (
+    awaiting_since,
+    local_day_start,
+    storage_cutoff,
+    storage_free_days,
+    unidentified_parcels,
+)
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    status: str = ""
+    warehouse: int | None = None  # where the order is now
+    destination: int | None = None
+    unpaid: bool = False
+    past_free: bool = False
+    q: str = ""
+    date_from: date | None = None  # created (arrived in China), Asia/Ho_Chi_Minh days, both included
+    date_to: date | None = None
+
+
+def orders_filtered(f: OrderFilter):
+    qs = Consignment.objects.select_related("customer", "current_warehouse", "destination")
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.warehouse:
+        qs = qs.filter(current_warehouse_id=f.warehouse)
+    if f.destination:
+        qs = qs.filter(destination_id=f.destination)
+    if f.unpaid or f.past_free:
+        from consignments.models import ConsignmentStatus
+
+        qs = qs.filter(status=ConsignmentStatus.AWAITING_DELIVERY)
+    if f.unpaid:
+        unpaid = Charge.objects.filter(consignment=OuterRef("pk"), is_current=True, paid_at__isnull=True)
+        qs = qs.filter(Exists(unpaid))
+    if f.past_free:
+        free_days = storage_free_days()
+        if free_days is None:
+            return qs.none()
+        qs = qs.annotate(since=awaiting_since()).filter(since__lt=storage_cutoff(free_days))
+    if f.q:
+        code = normalize_tracking_code(f.q)
+        qs = qs.filter(
+            Q(code__iexact=f.q) | Q(tracking_code=code) | Q(parcels__tracking_code=code)
+        ).distinct()
+    if f.date_from:
+        qs = qs.filter(created_at__gte=local_day_start(f.date_from))
+    if f.date_to:
+        qs = qs.filter(created_at__lt=local_day_start(f.date_to + timezone.timedelta(days=1)))
+    return qs.order_by("-created_at", "-id")
+
+
+def parcels_scanned(*, warehouse: int | None = None, day: date | None = None, unidentified: bool = False):
+    """Parcels scanned on a day (Asia/Ho_Chi_Minh) at a warehouse; or the unidentified ones."""
+    qs = unidentified_parcels() if unidentified else Parcel.objects.all()
+    qs = qs.select_related("warehouse", "scanned_by", "consignment__customer")
+    if warehouse:
+        qs = qs.filter(warehouse_id=warehouse)
+    if day:
+        start = local_day_start(day)
+        qs = qs.filter(scanned_at__gte=start, scanned_at__lt=start + timezone.timedelta(days=1))
+    return qs.order_by("-scanned_at", "-id")
