@@ -1,6 +1,10 @@
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from core.errors import DomainError
 
 from . import units
 from .models import DeliveryAddress
@@ -56,10 +60,27 @@ def address_set_default(*, address: DeliveryAddress) -> DeliveryAddress:
     return address
 
 
+# Why a customer's last address must stay: higher apps add a check (customer → a message, or None) in their
+# AppConfig.ready (consignments: orders awaiting delivery); addresses never imports them.
+LAST_ADDRESS_GUARDS: list[Callable[..., str | None]] = []
+
+
+def register_last_address_guard(guard: Callable[..., str | None]) -> None:
+    if guard not in LAST_ADDRESS_GUARDS:
+        LAST_ADDRESS_GUARDS.append(guard)
+
+
 @transaction.atomic
 def address_delete(*, address: DeliveryAddress) -> None:
-    """Delete; if it was the default, the newest remaining address becomes the default."""
+    """Delete; if it was the default, the newest remaining address becomes the default. The last address
+    stays while a guard says it is needed (orders awaiting delivery)."""
     customer_id, was_default = address.customer_id, address.is_default
+    # Lock the customer's addresses: two deletes at once cannot both see "one more left".
+    others = DeliveryAddress.objects.select_for_update().filter(customer_id=customer_id).exclude(pk=address.pk)
+    if not list(others.values_list("pk", flat=True)):
+        for guard in LAST_ADDRESS_GUARDS:
+            if reason := guard(customer=address.customer):
+                raise DomainError(reason, code="last_address_needed")
     address.delete()
     if was_default:
         nxt = DeliveryAddress.objects.filter(customer_id=customer_id).order_by("-created_at", "-id").first()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import customer_required
+from core.errors import DomainError
 from warehouse.selectors import china_warehouses
 
 from .forms import DeliveryAddressForm, ward_options
@@ -71,8 +72,12 @@ def ward_options_view(request):
 @customer_required
 @require_POST
 def address_delete_view(request, pk):
-    address_delete(address=_address_for(request, pk))
-    messages.success(request, _("Address deleted."))
+    try:
+        address_delete(address=_address_for(request, pk))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Address deleted."))
     return redirect("addresses:list")
 
 

@@ -6,3 +6,10 @@ class ConsignmentsConfig(AppConfig):
     name = "consignments"
     verbose_name = _("Consignment orders")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from addresses.services import register_last_address_guard
+
+        from .selectors import last_address_needed
+
+        register_last_address_guard(last_address_needed)

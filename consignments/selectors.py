@@ -1,6 +1,7 @@
 from django.db.models import Count, Max, Prefetch
+from django.utils.translation import ngettext
 
-from .models import Consignment, ConsignmentStatus
+from .models import FINISHED, Consignment, ConsignmentStatus
 
 
 def with_pieces(qs):
@@ -76,3 +77,18 @@ def destination_depot(value):
     """The depot a form posted (its id as text), or None for anything else (not a number, not a depot)."""
     value = (value or "").strip()
     return destination_depots().filter(pk=int(value)).first() if value.isascii() and value.isdigit() else None
+
+
+def last_address_needed(*, customer) -> str | None:
+    """addresses' guard: the last delivery address stays while orders are on their way or awaiting delivery
+    (a delivery request needs somewhere to go)."""
+    n = Consignment.objects.filter(customer=customer).exclude(status__in=FINISHED).count()
+    if not n:
+        return None
+    return ngettext(
+        "This is your last delivery address and %(n)s order is still on its way or awaiting delivery: "
+        "add another address first, then delete this one.",
+        "This is your last delivery address and %(n)s orders are still on their way or awaiting delivery: "
+        "add another address first, then delete this one.",
+        n,
+    ) % {"n": n}

@@ -315,6 +315,38 @@ def test_deleting_the_last_address_leaves_none(client_of, customer):
     assert not customer.addresses.exists()
 
 
+@pytest.mark.parametrize("status", ["cn_received", "in_transit", "awaiting_delivery", "delivering", "refused"])
+def test_the_last_address_stays_while_orders_await_delivery(client_of, customer, other_customer, status):
+    from consignments.tests.factories import ConsignmentFactory
+
+    ConsignmentFactory(customer=customer, status=status)
+    ConsignmentFactory(customer=customer, status="delivered")
+    address = customer.addresses.get()
+
+    response = client_of(customer).post(reverse("addresses:delete", args=[address.pk]))
+
+    assert response.status_code == 302 and response.url == reverse("addresses:list")
+    assert DeliveryAddress.objects.filter(pk=address.pk).exists()
+    assert messages_of(response) == [
+        "This is your last delivery address and 1 order is still on its way or awaiting delivery: "
+        "add another address first, then delete this one."
+    ]
+    # with a second address, either one can go
+    DeliveryAddressFactory(customer=customer)
+    response = client_of(customer).post(reverse("addresses:delete", args=[address.pk]))
+    assert "Address deleted." in messages_of(response)
+    assert customer.addresses.count() == 1
+
+
+def test_the_last_address_goes_when_every_order_is_finished(client_of, customer):
+    from consignments.tests.factories import ConsignmentFactory
+
+    for status in ("delivered", "cancelled", "lost"):
+        ConsignmentFactory(customer=customer, status=status)
+    client_of(customer).post(reverse("addresses:delete", args=[customer.addresses.get().pk]))
+    assert not customer.addresses.exists()
+
+
 def test_unknown_address_is_404(client_of, customer):
     client = client_of(customer)
     assert client.get(reverse("addresses:edit", args=[999999])).status_code == 404
