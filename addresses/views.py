@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import customer_required
 from core.errors import DomainError
+from core.redirects import next_url, redirect_next
 from warehouse.selectors import china_warehouses
 
 from .forms import DeliveryAddressForm, ward_options
@@ -44,10 +44,7 @@ def _address_form(request, address):
             customer=request.user, address=address, make_default=form.cleaned_data["make_default"], **data
         )
         messages.success(request, _("Address saved."))
-        nxt = request.POST.get("next", "")
-        if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-            return redirect(nxt)
-        return redirect("addresses:list")
+        return redirect_next(request, "addresses:list")
     return render(
         request,
         "addresses/form.html",
@@ -55,7 +52,7 @@ def _address_form(request, address):
             "form": form,
             "address": address,
             "old_address": old_address,
-            "next": request.GET.get("next", ""),
+            "next": next_url(request) or "",
             "has_default": addresses_for(customer=request.user).filter(is_default=True).exists(),
         },
     )

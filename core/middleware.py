@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -18,3 +19,49 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
             language = "zh-hans" if accept.startswith("zh") else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def _unreadable(text: str) -> bool:
+    """A zero byte (PostgreSQL refuses it in text) or half of a surrogate pair (not encodable as UTF-8)."""
+    return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def accepts_unreadable(*fields: str):
+    """Mark a view whose form reads these POST fields itself and judges their bad characters line by line
+    (a pasted list): RefuseUnreadableInputMiddleware lets them through. Put it above the other decorators."""
+
+    def mark(view):
+        view.accepts_unreadable = frozenset(fields)
+        return view
+
+    return mark
+
+
+class RefuseUnreadableInputMiddleware:
+    """A 400 (Django's bad-request page) for a zero byte in the path, the query string, a POST field's name or
+    value, or an uploaded file's name: such a value would reach PostgreSQL, which refuses it (a 500). Forms
+    refuse it too (ProhibitNullCharactersValidator), but many values are read without a form (a filter, a
+    reason, a scanned code, the admin's filters). POST is read in process_view, after the CSRF check."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _unreadable(request.path) or _unreadable(request.path_info):
+            raise BadRequest("A zero byte in the address.")
+        for key, values in request.GET.lists():
+            if _unreadable(key) or any(_unreadable(v) for v in values):
+                raise BadRequest("A zero byte in the query string.")
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return None
+        allowed = getattr(view_func, "accepts_unreadable", frozenset())
+        for key, values in request.POST.lists():
+            if _unreadable(key) or (key not in allowed and any(_unreadable(v) for v in values)):
+                raise BadRequest("A zero byte in the form.")
+        for uploaded in request.FILES.values():
+            if _unreadable(uploaded.name or ""):
+                raise BadRequest("A zero byte in a file name.")
+        return None

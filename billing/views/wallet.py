@@ -1,11 +1,10 @@
 """The customer's money pages: the extras of an order, the wallet statement (and its export), paying."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import customer_required
 from consignments.selectors import consignment_for_customer
 from core.errors import DomainError
+from core.redirects import next_url
 
 from ..export import export_statement_xlsx, statement_entries, statement_page
 from ..forms.wallet import OrderExtrasForm, StatementFilterForm
@@ -145,12 +145,7 @@ def _ids(values) -> list[int]:
 
 
 def _next_url(request) -> str | None:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return next_url(request)
 
 
 def _expected(value) -> int | None:
@@ -183,7 +178,7 @@ def pay(request):
         except DomainError as exc:
             if target:
                 messages.error(request, exc.message)
-                return redirect(target)
+                return HttpResponseRedirect(target)
             error, error_code = exc.message, exc.code
         else:
             paid = sum(-e.amount_vnd for e in entries)
@@ -196,7 +191,7 @@ def pay(request):
                 )
                 % {"n": len(ids), "total": vnd(paid)},
             )
-            return redirect(target or reverse("billing:wallet"))
+            return HttpResponseRedirect(target or reverse("billing:wallet"))
     orders = _unpaid_with_totals(request.user)
     if selected is None:
         selected = {o.pk for o in orders}
