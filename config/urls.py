@@ -22,7 +22,11 @@ urlpatterns = [
     path("photos/<int:pk>/", warehouse_views.photo_file, name="photo"),
     path("photos/<int:pk>/small/", warehouse_views.photo_file, {"small": True}, name="photo_small"),
     # Telegram's servers post the bot's updates here (notifications.channels.views.telegram_webhook).
-    path("webhooks/telegram/<str:secret>/", notification_channel_views.telegram_webhook, name="telegram_webhook"),
+    path(
+        "webhooks/telegram/<str:secret>/",
+        notification_channel_views.telegram_webhook,
+        name="telegram_webhook",
+    ),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -102,6 +102,11 @@ URLS_WITH_VIEW_TESTS = {
     "notifications:list",
     "notifications:open",
     "notifications:mark_all_read",
+    # notifications/tests/test_settings_views.py, test_telegram.py
+    "notifications:settings",
+    "notifications:telegram_link",
+    "notifications:telegram_unlink",
+    "telegram_webhook",
     "warehouse:scan",
     "warehouse:card",
     "warehouse:weigh",

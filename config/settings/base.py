@@ -42,7 +42,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "core.middleware.RefuseUnreadableInputMiddleware",  # a zero byte in a request: 400, not PostgreSQL's 500
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -235,5 +234,3 @@ PICKUP_CODE_DAYS = env.int("PICKUP_CODE_DAYS", default=7)
 DELIVERY_AUTOCOMPLETE_DAYS = env.int("DELIVERY_AUTOCOMPLETE_DAYS", default=15)
 # Public tracking look-ups per minute per address (0: no limit here, when the proxy in front limits).
 PUBLIC_TRACKING_PER_MINUTE = env.int("PUBLIC_TRACKING_PER_MINUTE", default=30)
-# Claims: a refund above this many đồng waits for a second operations person to approve it.
-CLAIM_REFUND_APPROVAL_VND = env.int("CLAIM_REFUND_APPROVAL_VND", default=2_000_000)
