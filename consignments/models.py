@@ -83,6 +83,8 @@ class Consignment(models.Model):
         indexes = [
             models.Index(fields=["customer", "-created_at", "-id"]),
             models.Index(fields=["status", "current_warehouse"]),
+            # The customer's orders list filtered by status (newest first).
+            models.Index(fields=["customer", "status", "-created_at"], name="consignment_customer_status"),
         ]
         constraints = [
             # One current order per waybill: every piece of a shipment joins it, and a race cannot make two.

@@ -1,4 +1,7 @@
-from django.db.models import Count, Max, Prefetch
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Max, Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from .models import FINISHED, Consignment, ConsignmentStatus
@@ -13,12 +16,29 @@ def with_pieces(qs):
     )
 
 
-def consignments_for_customer(*, customer):
+def consignments_for_customer(*, customer, q="", status="", depot=None, date_from=None, date_to=None):
+    """The customer's orders, newest first, narrowed by the list's filters: `q` an order code or (part of) a
+    tracking number, already upper case; dates are local (Asia/Ho_Chi_Minh) days, both ends included."""
+    qs = Consignment.objects.filter(customer=customer)
+    if q:
+        qs = qs.filter(Q(code=q) | Q(tracking_code__contains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if depot is not None:
+        qs = qs.filter(destination=depot)
+    if date_from:
+        qs = qs.filter(created_at__gte=_local_midnight(date_from))
+    if date_to:
+        qs = qs.filter(created_at__lt=_local_midnight(date_to + timedelta(days=1)))
     return (
-        with_pieces(Consignment.objects.filter(customer=customer))
+        with_pieces(qs)
         .select_related("current_warehouse", "destination")
         .order_by("-created_at", "-id")  # an aggregate drops Meta.ordering
     )
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
 def consignment_for_customer(*, customer, code: str):

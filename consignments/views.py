@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import customer_required
 from core.errors import DomainError
 
+from .forms import ConsignmentFilterForm
 from .selectors import (
     consignment_for_customer,
     consignment_timeline,
@@ -17,11 +18,27 @@ from .selectors import (
 )
 from .services import DESTINATION_CHANGEABLE, consignment_set_destination
 
+FILTERS = ("q", "status", "depot", "date_from", "date_to")
+
 
 @customer_required
 def consignment_list(request):
-    page = Paginator(consignments_for_customer(customer=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "consignments/list.html", {"page": page})
+    """The customer's orders: chargeable weight, filters (status, depot, dates) and a search by order code
+    or tracking number. A filter it cannot read is dropped (and marked on the form), the rest still apply."""
+    form = ConsignmentFilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound:
+        form.is_valid()
+        filters = {name: form.cleaned_data[name] for name in FILTERS if form.cleaned_data.get(name)}
+    orders = consignments_for_customer(customer=request.user, **filters)
+    page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "consignments/list.html",
+        {"page": page, "form": form, "filtered": bool(filters), "query": query.urlencode()},
+    )
 
 
 @customer_required
