@@ -234,3 +234,5 @@ PICKUP_CODE_DAYS = env.int("PICKUP_CODE_DAYS", default=7)
 DELIVERY_AUTOCOMPLETE_DAYS = env.int("DELIVERY_AUTOCOMPLETE_DAYS", default=15)
 # Public tracking look-ups per minute per address (0: no limit here, when the proxy in front limits).
 PUBLIC_TRACKING_PER_MINUTE = env.int("PUBLIC_TRACKING_PER_MINUTE", default=30)
+# Claims: a refund above this many đồng waits for a second operations person to approve it.
+CLAIM_REFUND_APPROVAL_VND = env.int("CLAIM_REFUND_APPROVAL_VND", default=2_000_000)
