@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
@@ -29,8 +30,17 @@ class TrackingRegisterForm(StyledFormMixin, forms.Form):
     )
 
 
+class _PastedListField(forms.CharField):
+    """A pasted list is judged line by line (tracking.services): a zero byte costs its own line, not the whole
+    list, so the field does not refuse it (Django's CharField would, for the whole box)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
 class TrackingPasteForm(StyledFormMixin, forms.Form):
-    text = forms.CharField(
+    text = _PastedListField(
         label=_("Tracking numbers"),
         help_text=_("One per line, or separated by commas, semicolons or tabs. Up to 5,000 at a time."),
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "autocapitalize": "characters"}),

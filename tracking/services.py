@@ -18,7 +18,10 @@ from .signals import codes_registered
 MAX_PASTE_LINES = 5000
 MAX_NOTE_LENGTH = 255
 _QUERY_CHUNK = 900  # stay under SQLite's bound-parameter limit
-_SPLIT = re.compile(r"[\r\n,;\t]+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what a textarea sends (CRLF), or a pasted file's own breaks
+_WITHIN_LINE = re.compile(r"[,;\t]+")
+# Characters a text column cannot hold (PostgreSQL refuses a zero byte; a lone surrogate has no UTF-8).
+_UNREADABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class Verdict:
@@ -54,9 +57,22 @@ class LineVerdict:
         return self.verdict in (Verdict.ADDED, Verdict.ALREADY, Verdict.CONFLICT, Verdict.DUPLICATE)
 
 
-def split_pasted(text: str) -> list[str]:
-    """A pasted list → its non-empty entries, split on new lines, commas, semicolons and tabs."""
-    return [part for part in _SPLIT.split(text or "") if part.strip()]
+def split_pasted(text: str) -> list[tuple[int, str]]:
+    """A pasted list → its non-empty entries, split on new lines, commas, semicolons and tabs, each with the
+    number of its line in the box (from 1; blank lines count, several entries of one line share it)."""
+    return [
+        (number, part)
+        for number, line in enumerate(_LINE_BREAK.split(text or ""), start=1)
+        for part in _WITHIN_LINE.split(line)
+        if part.strip()
+    ]
+
+
+def _unreadable_message() -> str:
+    return _(
+        "This line holds a character that cannot be read (shown as “\ufffd”): type the code again instead of "
+        "copying it."
+    )
 
 
 def _chunks(items, size=_QUERY_CHUNK):
@@ -70,20 +86,27 @@ def _require_address(customer) -> None:
 
 
 def tracking_register_many(
-    *, customer, entries: list[tuple[str, str]], first_line: int = 1
+    *, customer, entries: list[tuple[str, str]], first_line: int = 1, lines: list[int] | None = None
 ) -> list[LineVerdict]:
-    """Register many (raw code, note) pairs at once; one verdict per entry, in order.
+    """Register many (raw code, note) pairs at once; one verdict per entry, in order, numbered from
+    first_line on, or by `lines` (one number per entry: the line of a pasted box).
 
     A bad entry never costs the good ones: each is judged on its own, and every good new code is saved in
     one transaction. Work is a handful of queries whatever the size (chunked `IN` look-ups, bulk insert).
+    An entry with a character a database text cannot hold (a zero byte) is refused, and costs only itself.
     """
     _require_address(customer)
     verdicts: list[LineVerdict] = []
     first_seen: dict[str, int] = {}
     fresh: dict[str, tuple[str, str]] = {}
     for offset, (raw, note) in enumerate(entries):
-        line = first_line + offset
+        line = lines[offset] if lines is not None else first_line + offset
         raw_text = (raw or "").strip()
+        note = _UNREADABLE.sub("", note or "")
+        if _UNREADABLE.search(raw_text):
+            shown = _UNREADABLE.sub("\ufffd", raw_text)
+            verdicts.append(LineVerdict(line, shown, "", Verdict.REFUSED, _unreadable_message()))
+            continue
         try:
             code = clean_tracking_code(raw_text)
         except ValidationError as exc:
@@ -227,8 +250,10 @@ def tracking_register_pasted(*, customer, text: str) -> tuple[list[LineVerdict],
     if not entries:
         raise DomainError(_("Paste at least one tracking number, one per line."), code="empty")
     taken, rest = entries[:MAX_PASTE_LINES], entries[MAX_PASTE_LINES:]
-    verdicts = tracking_register_many(customer=customer, entries=[(raw, "") for raw in taken])
-    return verdicts, "\n".join(rest)
+    verdicts = tracking_register_many(
+        customer=customer, entries=[(raw, "") for _line, raw in taken], lines=[line for line, _raw in taken]
+    )
+    return verdicts, "\n".join(_UNREADABLE.sub("\ufffd", raw) for _line, raw in rest)
 
 
 def _locked_for_change(*, customer, pk) -> TrackingNumber:

@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.decorators import customer_required
 from addresses.selectors import customer_has_address
 from core.errors import DomainError
+from core.middleware import accepts_unreadable
 
 from .forms import (
     TrackingFilterForm,
@@ -118,6 +119,7 @@ def tracking_list(request):
     return render(request, "tracking/list.html", context)
 
 
+@accepts_unreadable("text")  # a zero byte in a pasted line costs that line (tracking.services)
 @customer_required
 def tracking_paste(request):
     """Paste a list: every line gets a verdict, and the good lines are kept whatever the bad ones."""
