@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.RefuseUnreadableInputMiddleware",  # a zero byte in a request: 400, not PostgreSQL's 500
 ]
 
 ROOT_URLCONF = "config.urls"
