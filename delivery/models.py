@@ -137,6 +137,15 @@ class RequestStatus(models.TextChoices):
 
 
 OPEN_REQUEST = frozenset({RequestStatus.NEW, RequestStatus.IN_PROGRESS})
+# The only moves a delivery request may make; delivery.services.status.request_transition enforces it. The
+# customer (or the depot at their word) cancels a new one; the depot starts it (its release note), which
+# ends it when the note is delivered or refused.
+REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    RequestStatus.NEW: frozenset({RequestStatus.IN_PROGRESS, RequestStatus.CANCELLED}),
+    RequestStatus.IN_PROGRESS: frozenset({RequestStatus.DONE}),
+    RequestStatus.DONE: frozenset(),
+    RequestStatus.CANCELLED: frozenset(),
+}
 
 
 class DeliveryRequest(models.Model):
@@ -243,6 +252,15 @@ class ReleaseStatus(models.TextChoices):
     REFUSED = "refused", _("Refused by the receiver")
 
 
+# The only moves a release note may make; delivery.services.status.release_transition enforces it.
+RELEASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReleaseStatus.PREPARING: frozenset({ReleaseStatus.OUT}),
+    ReleaseStatus.OUT: frozenset({ReleaseStatus.DELIVERED, ReleaseStatus.REFUSED}),
+    ReleaseStatus.DELIVERED: frozenset(),
+    ReleaseStatus.REFUSED: frozenset(),
+}
+
+
 class ReleaseNote(models.Model):
     """The depot's release note (phiếu xuất) for one delivery request: the parcels scanned into it, the
     carrier and its tracking number, the domestic fee and the cash to collect (COD = domestic fee + what the
@@ -322,3 +340,47 @@ class ReleaseParcel(models.Model):
 
     def __str__(self):
         return f"{self.note_id}: {self.parcel_id}"
+
+
+class StatusEvent(models.Model):
+    """One row per change of status (the first one from "" when it is made): the customer's timeline and the
+    audit log. `by` is empty when nobody did it (the beat task completing deliveries nobody confirmed)."""
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.old_status or '∅'} → {self.new_status}"
+
+
+class DeliveryRequestEvent(StatusEvent):
+    request = models.ForeignKey(
+        DeliveryRequest, verbose_name=_("delivery request"), on_delete=models.CASCADE, related_name="events"
+    )
+    old_status = models.CharField(_("from"), max_length=12, choices=RequestStatus.choices, blank=True)
+    new_status = models.CharField(_("to"), max_length=12, choices=RequestStatus.choices)
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("delivery request event")
+        verbose_name_plural = _("delivery request events")
+        indexes = [models.Index(fields=["request", "at"], name="delivery_request_event_at")]
+
+
+class ReleaseNoteEvent(StatusEvent):
+    release_note = models.ForeignKey(
+        ReleaseNote, verbose_name=_("release note"), on_delete=models.CASCADE, related_name="events"
+    )
+    old_status = models.CharField(_("from"), max_length=10, choices=ReleaseStatus.choices, blank=True)
+    new_status = models.CharField(_("to"), max_length=10, choices=ReleaseStatus.choices)
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("release note event")
+        verbose_name_plural = _("release note events")
+        indexes = [models.Index(fields=["release_note", "at"], name="delivery_release_event_at")]

@@ -24,6 +24,7 @@ from ..models import Carrier, ReleaseNote, ReleaseParcel, ReleaseStatus, Request
 from .common import DELIVERED, DELIVERY_OUT, DELIVERY_REFUSED, clean_input, events_add, notify
 from .handover import paid_ids
 from .requests import request_close, request_lock, request_orders
+from .status import release_started, release_transition, request_transition
 
 MAX_FEE_VND = 100_000_000  # a domestic delivery dearer than 100 million đồng is a typo
 
@@ -54,9 +55,9 @@ def release_note_create(*, request, by, depot) -> ReleaseNote:
                 % {"code": order.code, "status": order.get_status_display()},
                 code="not_awaiting",
             )
+    request_transition(request=locked, to=RequestStatus.IN_PROGRESS, by=by)
     note = ReleaseNote.objects.create(request=locked, carrier=locked.carrier, created_by=by)
-    locked.status = RequestStatus.IN_PROGRESS
-    locked.save(update_fields=["status", "updated_at"])
+    release_started(release_note=note, by=by)
     request.status = locked.status
     events_add(orders, kind=EventKind.DELIVERY, by=by, warehouse=depot, data=_event_data(note, "preparing"))
     return note
@@ -220,8 +221,9 @@ def release_out(*, note, by) -> ReleaseNote:
                 consignment_transition(
                     consignment=order, to=ConsignmentStatus.DELIVERING, by=by, warehouse=request.depot
                 )
-            locked.status, locked.out_by, locked.out_at = ReleaseStatus.OUT, by, timezone.now()
-            locked.save(update_fields=["status", "out_by", "out_at"])
+            release_transition(
+                release_note=locked, to=ReleaseStatus.OUT, by=by, out_by=by, out_at=timezone.now()
+            )
             extra = {"carrier": locked.carrier, "tracking": locked.tracking_number}
             events_add(
                 orders,
@@ -250,8 +252,7 @@ def release_out(*, note, by) -> ReleaseNote:
 
 def note_finish(note, *, status: str, by) -> None:
     """The note is delivered or refused: the request is done and its orders free for another request."""
-    note.status, note.closed_by, note.closed_at = status, by, timezone.now()
-    note.save(update_fields=["status", "closed_by", "closed_at"])
+    release_transition(release_note=note, to=status, by=by, closed_by=by, closed_at=timezone.now())
     request_close(note.request, status=RequestStatus.DONE, by=by)
 
 

@@ -9,6 +9,7 @@ from core.errors import DomainError
 
 from ..models import Carrier, DeliveryRequest, DeliveryRequestItem, RequestStatus
 from .common import MAX_ORDERS, events_add
+from .status import request_started, request_transition
 
 MAX_NOTE = 500
 
@@ -91,6 +92,7 @@ def delivery_request_create(
         raise (
             _already_requested(taken) if taken else DomainError(_("Reload the page."), code="stale")
         ) from exc
+    request_started(request=request, by=customer)
     events_add(
         orders,
         kind=EventKind.DELIVERY,
@@ -118,14 +120,11 @@ def request_orders(request):
 
 
 def request_close(request, *, status: str, by=None) -> None:
-    """Done or cancelled: its orders are free for another request."""
-    fields = {"status": status, "updated_at": timezone.now()}
-    if status == RequestStatus.CANCELLED:
-        fields.update(cancelled_at=fields["updated_at"], cancelled_by=by)
-    DeliveryRequest.objects.filter(pk=request.pk).update(**fields)
+    """Done or cancelled (through request_transition: a history row, and refused from a status it cannot
+    leave so): its orders are free for another request."""
+    extra = {"cancelled_at": timezone.now(), "cancelled_by": by} if status == RequestStatus.CANCELLED else {}
+    request_transition(request=request, to=status, by=by, **extra)
     DeliveryRequestItem.objects.filter(request=request).update(is_open=False)
-    for name, value in fields.items():
-        setattr(request, name, value)
 
 
 @transaction.atomic
