@@ -1,11 +1,21 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 
 from .models import User, username_validator
+from .phone import normalize_vn_phone
+
+PHONE_WIDGET = forms.TextInput(
+    attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "0912 345 678"}
+)
 
 
 class SignUpForm(StyledFormMixin, forms.Form):
@@ -20,7 +30,7 @@ class SignUpForm(StyledFormMixin, forms.Form):
     )
     first_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, widget=PHONE_WIDGET)
     password1 = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -36,6 +46,9 @@ class SignUpForm(StyledFormMixin, forms.Form):
             raise forms.ValidationError(_("This username is already taken."))
         return username
 
+    def clean_phone(self):
+        return normalize_vn_phone(self.cleaned_data["phone"])
+
     def clean(self):
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
@@ -50,4 +63,64 @@ class SignUpForm(StyledFormMixin, forms.Form):
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
+    pass
+
+
+class ProfileForm(StyledFormMixin, forms.ModelForm):
+    """What a person may change about themselves: not the username (it is on every label), role or warehouse."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "email", "phone", "language"]
+        labels = {
+            "first_name": _("Full name"),
+            "email": _("E-mail"),
+            "phone": _("Phone"),
+            "language": _("Language"),
+        }
+        help_texts = {
+            "email": _("Password reset links are sent here."),
+            "phone": _("A Vietnamese mobile (10 digits) or landline (11 digits)."),
+            "language": _("Pages, e-mails and notifications come in this language."),
+        }
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": PHONE_WIDGET,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("As the browser asks"))] + [
+            (code, name) for code, name in self.fields["language"].choices if code
+        ]
+
+    def clean_phone(self):
+        return normalize_vn_phone(self.cleaned_data["phone"])
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+
+class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):
+    """Django's reset form; the e-mail goes out from a task after the request (accounts.tasks), so an address
+    that exists takes no longer to answer than one that does not."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autofocus": True, "inputmode": "email"})
+
+    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
+        from .tasks import password_reset_mail_queue
+
+        domain = domain_override or (request.get_host() if request is not None else "localhost")
+        for user in self.get_users(self.cleaned_data["email"]):
+            password_reset_mail_queue(user=user, domain=domain, use_https=use_https)
+
+
+class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
+    pass
+
+
+class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
     pass

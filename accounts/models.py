@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 # Written by hand on parcels, so: no 0/O, 1/I/L, and short.
@@ -52,6 +53,9 @@ class User(AbstractUser):
     )
     # The language they last chose, brought back at every login (on a new phone, a shared station PC).
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    # Mixed into the session hash: a new value ends every session of this user ("log out everywhere").
+    # Empty (the default) gives Django's own hash, so sessions made before this field stay valid.
+    session_salt = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = CaseInsensitiveUserManager()
 
@@ -63,6 +67,12 @@ class User(AbstractUser):
                 models.functions.Lower("username"), name="accounts_user_username_ci_unique"
             ),
         ]
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's session hash, over the password hash and, once set, the session salt."""
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password if not self.session_salt else f"{self.password}|{self.session_salt}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def is_customer(self) -> bool:

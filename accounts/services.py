@@ -36,3 +36,17 @@ def customer_sign_up(
                 raise
             continue
     raise RuntimeError("Could not find a free customer code after 20 attempts")
+
+
+def user_profile_update(*, user: User, first_name: str, email: str, phone: str, language: str) -> User:
+    """Save what a person may change about themselves (ProfileForm has checked and normalised it)."""
+    user.first_name, user.email, user.phone, user.language = first_name, email, phone, language
+    user.save(update_fields=["first_name", "email", "phone", "language"])
+    return user
+
+
+def user_log_out_everywhere(*, user: User) -> None:
+    """A new session salt: every session made before it fails its hash check at its next request
+    (django.contrib.auth.get_user reads the user from the database each request, so cached sessions too)."""
+    user.session_salt = secrets.token_urlsafe(16)
+    User.objects.filter(pk=user.pk).update(session_salt=user.session_salt)

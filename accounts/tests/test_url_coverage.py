@@ -81,6 +81,13 @@ URLS_WITH_VIEW_TESTS = {
     "accounts:login",
     "accounts:logout",
     "accounts:profile",
+    "accounts:profile_edit",
+    "accounts:logout_everywhere",  # accounts/tests/test_profile_edit.py
+    "accounts:password_change",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",  # accounts/tests/test_password_views.py
     "addresses:list",
     "addresses:create",
     "addresses:edit",

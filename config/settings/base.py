@@ -1,5 +1,7 @@
 """Settings shared by every environment. Every value comes from the environment with a safe local default."""
 
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
 
@@ -19,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "axes",  # login throttling (accounts/throttling.py)
     "accounts",
     "addresses",
     "tracking",
@@ -43,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RefuseUnreadableInputMiddleware",  # a zero byte in a request: 400, not PostgreSQL's 500
+    "axes.middleware.AxesMiddleware",  # a locked-out login gets accounts.throttling's page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -73,7 +77,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.UserWithWarehouseBackend"]
+# Axes' backend first: it refuses a locked-out username and address before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.UserWithWarehouseBackend"]
 # Sessions read from the cache (Redis in production), written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "accounts:login"
@@ -237,3 +242,23 @@ DELIVERY_AUTOCOMPLETE_DAYS = env.int("DELIVERY_AUTOCOMPLETE_DAYS", default=15)
 PUBLIC_TRACKING_PER_MINUTE = env.int("PUBLIC_TRACKING_PER_MINUTE", default=30)
 # Claims: a refund above this many đồng waits for a second operations person to approve it.
 CLAIM_REFUND_APPROVAL_VND = env.int("CLAIM_REFUND_APPROVAL_VND", default=2_000_000)
+# --- Accounts: login throttling (django-axes, accounts/throttling.py) and the CSRF failure page ---
+# After AXES_FAILURE_LIMIT failed logins, that username from that address is refused for AXES_COOLOFF_TIME,
+# counted from the lock (attempts meanwhile do not extend it): nobody, staff included, is locked for good.
+# Counted in the database, not the cache (Redis may be down); a successful login or password reset clears it.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.throttling.username_of"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# Behind a reverse proxy, the client's address is the proxy's unless we read X-Forwarded-For: set
+# AXES_PROXY_COUNT to the number of proxies in front of Django (1 behind one nginx).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+CSRF_FAILURE_VIEW = "accounts.error_views.csrf_failure"
+# --- end accounts ---

@@ -1,0 +1,57 @@
+"""Login throttling with django-axes: what a locked-out person sees, and whose attempts count together.
+
+Failures are counted per username and address together (AXES_LOCKOUT_PARAMETERS), in the database (Redis may
+be down). After AXES_FAILURE_LIMIT failures that pair is refused for AXES_COOLOFF_TIME, counted from the lock
+(attempts during the lock do not extend it), so nobody, staff included, is locked out for good; a successful
+login or a password reset clears the count.
+"""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.redirects import next_url
+
+from .forms import LoginForm
+
+
+def username_of(request, credentials) -> str:
+    """AXES_USERNAME_CALLABLE: usernames are case-insensitive (accounts.models), so are their attempts."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = (credentials or {}).get(field) or request.POST.get(field, "")
+    return str(username).strip().lower()
+
+
+def cooloff_minutes() -> int:
+    return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+
+
+def lockout_message() -> str:
+    minutes = cooloff_minutes()
+    return ngettext(
+        "Too many failed attempts to log in as this user from your network. For your safety, logging in is "
+        "paused for %(minutes)s minute. Wait, then try again, or set a new password by e-mail.",
+        "Too many failed attempts to log in as this user from your network. For your safety, logging in is "
+        "paused for %(minutes)s minutes. Wait, then try again, or set a new password by e-mail.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the login page again (429), with the username kept and the reason given."""
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    context = {
+        "form": form,
+        "locked_out": lockout_message(),
+        "next": (next_url(request) or "") if request.method == "POST" else "",  # only a page of this site
+        "title": _("Log in"),
+    }
+    return render(request, "registration/login.html", context, status=429)
+
+
+def unlock(username: str) -> None:
+    """Forget the failed attempts of this username (after a password reset by e-mail)."""
+    from axes.utils import reset
+
+    reset(username=username.strip().lower())
