@@ -17,3 +17,13 @@ class RefusingBackend(EmailBackend):
 
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (550, b"5.1.1 User unknown")})
+
+
+class SlowBackend(EmailBackend):
+    """A server that takes a moment per message: two runs at once overlap for sure."""
+
+    def send_messages(self, messages):
+        import time
+
+        time.sleep(0.02)
+        return super().send_messages(messages)
