@@ -1,6 +1,6 @@
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -63,6 +63,18 @@ def consignments_at_china_warehouse(*, warehouse=None):
     if warehouse is not None:
         qs = qs.filter(current_warehouse=warehouse)
     return qs.order_by("created_at", "id")
+
+
+def consignments_for_dispatch(*, warehouse):
+    """The dispatch list: orders at this China warehouse with what stops each leaving (unweighed parcels,
+    labels that name another depot); `is_declared` comes from the row itself."""
+    return consignments_at_china_warehouse(warehouse=warehouse).annotate(
+        unweighed=Count("parcels", filter=Q(parcels__weight_g__isnull=True)),
+        stale_labels=Count(
+            "parcels",
+            filter=~Q(parcels__label_destination="") & ~Q(parcels__label_destination=F("destination__code")),
+        ),
+    )
 
 
 def consignments_in_transit(*, destination=None):

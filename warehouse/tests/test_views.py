@@ -1100,7 +1100,8 @@ def test_dispatch_moves_weighed_orders_and_refuses_unweighed(client_of, cn_staff
         DISPATCH, {"ids": [weighed.pk, unweighed.pk, undeclared.pk]}, follow=True
     )
 
-    assert response.redirect_chain == [(DISPATCH, 302)]
+    # back on the list, with the refused orders marked (warehouse/tests/test_dispatch_list.py)
+    assert response.redirect_chain == [(f"{DISPATCH}?refused={unweighed.pk}%2C{undeclared.pk}", 302)]
     weighed.refresh_from_db()
     unweighed.refresh_from_db()
     undeclared.refresh_from_db()

@@ -2,6 +2,7 @@
 operations, and parcel photos (served through a view that checks who asks)."""
 
 from .depot import depot
+from .dispatch import dispatch
 from .operations import (
     conflicts,
     consignment_find,
@@ -14,7 +15,6 @@ from .station import (
     consignment_card,
     consignment_declare_view,
     consignment_labels,
-    dispatch,
     parcel_assign_view,
     parcel_identify,
     parcel_label,

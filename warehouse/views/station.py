@@ -1,4 +1,5 @@
-"""The China warehouse scan station: scan, weigh each parcel, declare the order, photos, labels, dispatch."""
+"""The China warehouse scan station: scan, weigh each parcel, declare the order, photos, labels (the dispatch
+list is in dispatch.py)."""
 
 from decimal import Decimal
 
@@ -7,14 +8,12 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import china_staff_required
 from accounts.models import User
 from consignments.models import Consignment, ConsignmentStatus
-from consignments.selectors import consignments_at_china_warehouse
-from consignments.services import consignment_declare, consignments_dispatch, declaration_prefill
+from consignments.services import consignment_declare, declaration_prefill
 from core.errors import DomainError
 
 from ..forms import AssignForm, DeclarationForm, IdentifyForm, PhotoForm, ScanForm, WeightForm
@@ -348,31 +347,3 @@ def parcel_assign_view(request, station, pk):
         return render(request, "warehouse/scan.html#scan_result", context)
     messages.success(request, _("Order %(code)s created.") % {"code": consignment.code})
     return redirect("warehouse:card", pk=consignment.pk)
-
-
-@china_staff_required
-@at_station(Warehouse.Kind.CHINA)
-def dispatch(request, station):
-    """Orders at this warehouse; select several and mark them departed for Vietnam."""
-    if request.method == "POST":
-        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
-        chosen = consignments_at_china_warehouse(warehouse=station).filter(pk__in=ids)
-        done, errors = consignments_dispatch(
-            consignments=chosen, by=request.user, incomplete_ok=request.POST.get("incomplete") == "1"
-        )
-        if done:
-            messages.success(
-                request,
-                ngettext("%(n)d order departed for Vietnam.", "%(n)d orders departed for Vietnam.", len(done))
-                % {"n": len(done)},
-            )
-        for err in errors:
-            messages.error(request, err)
-        if not ids:
-            messages.warning(request, _("Select at least one order."))
-        return redirect("warehouse:dispatch")
-    return render(
-        request,
-        "warehouse/dispatch.html",
-        {"station": station, "consignments": consignments_at_china_warehouse(warehouse=station)[:500]},
-    )
