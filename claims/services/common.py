@@ -39,11 +39,12 @@ def clean_text(text, *, required: bool, what: str = "") -> str:
     return text
 
 
-def event_add(claim: Claim, *, kind, by, old_status="", text="", data=None) -> ClaimEvent:
+def event_add(claim: Claim, *, kind, by, old_status=None, text="", data=None) -> ClaimEvent:
+    """A history row; `old_status` "" for the opening, None for a row that changes no status."""
     return ClaimEvent.objects.create(
         claim=claim,
         kind=kind,
-        old_status=old_status or claim.status,
+        old_status=claim.status if old_status is None else old_status,
         new_status=claim.status,
         by=by,
         text=text,
