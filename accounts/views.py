@@ -56,7 +56,7 @@ def home(request):
     if user.role == Role.VIETNAM_STAFF:
         return redirect("warehouse:depot")
     if user.role == Role.OPERATIONS:
-        return redirect("admin:index")
+        return redirect("backoffice:dashboard")
     return render(
         request,
         "accounts/dashboard.html",
