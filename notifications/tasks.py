@@ -19,8 +19,10 @@ def send_notification_deliveries(self) -> dict:
     from core.broker import publish
 
     from .channels.sending import deliveries_send_due
+    from .channels.telegram import telegram_prune
 
     counts = deliveries_send_due()
+    telegram_prune()
     if counts["more"]:
         publish(send_notification_deliveries)
     return counts

@@ -3,7 +3,14 @@
 Settings: TELEGRAM_BOT_TOKEN (empty: Telegram is hidden everywhere), TELEGRAM_BOT_NAME (for the t.me link),
 TELEGRAM_API_BASE (https://api.telegram.org; tests point it at a local fake server), TELEGRAM_WEBHOOK_SECRET
 (the last part of /webhooks/telegram/<secret>/ and the X-Telegram-Bot-Api-Secret-Token header, given to
-setWebhook as secret_token)."""
+setWebhook as secret_token).
+
+Setting the bot up once (BotFather gives the token and the name):
+
+    curl -s "https://api.telegram.org/bot$TELEGRAM_BOT_TOKEN/setWebhook" \
+      -d url="$SITE_URL/webhooks/telegram/$TELEGRAM_WEBHOOK_SECRET/" \
+      -d secret_token="$TELEGRAM_WEBHOOK_SECRET" -d allowed_updates='["message"]'
+"""
 
 import hashlib
 import json
@@ -24,6 +31,7 @@ from .models import TelegramLink, TelegramLinkToken, TelegramUpdate
 from .render import language_of, render_telegram
 
 LINK_TOKEN_TTL = timedelta(minutes=30)
+UPDATES_KEPT = timedelta(days=7)  # Telegram retries an update for at most a day
 API_TIMEOUT_S = 10
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -98,6 +106,14 @@ def telegram_link_start(*, user) -> str:
         user=user, token_hash=_hash(token), expires_at=timezone.now() + LINK_TOKEN_TTL
     )
     return f"https://t.me/{settings.TELEGRAM_BOT_NAME}?start={token}"
+
+
+def telegram_prune(*, now=None) -> int:
+    """Forget handled update ids and link tokens that can no longer matter."""
+    now = now or timezone.now()
+    updates = TelegramUpdate.objects.filter(received_at__lt=now - UPDATES_KEPT).delete()[0]
+    tokens = TelegramLinkToken.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()[0]
+    return updates + tokens
 
 
 def telegram_unlink(*, user) -> bool:

@@ -245,3 +245,17 @@ def test_without_a_bot_token_nothing_goes_to_telegram(bot, linked, settings):
     notify_arrival(linked)
     assert not ChannelDelivery.objects.exists()
     assert bot.sent() == []
+
+
+def test_old_update_ids_and_dead_tokens_are_forgotten(bot, client, customer):
+    from notifications.channels.models import TelegramUpdate
+    from notifications.channels.telegram import telegram_prune
+    from notifications.tasks import send_notification_deliveries
+
+    deep_link_token(client, customer)
+    webhook(client, start(90, "hello"))
+    assert telegram_prune() == 0
+    TelegramUpdate.objects.update(received_at=timezone.now() - timedelta(days=8))
+    TelegramLinkToken.objects.update(expires_at=timezone.now() - timedelta(days=2))
+    send_notification_deliveries.delay()  # the task every minute prunes too
+    assert not TelegramUpdate.objects.exists() and not TelegramLinkToken.objects.exists()
