@@ -18,8 +18,17 @@ PHOTO_HELP = _("Up to 5 photos at a time (JPEG, PNG or WebP, at most 10 MB each)
 assert MAX_PHOTOS_AT_ONCE == 5  # the help text says so
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service checks each (type, size, pixels) and names a bad one."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
 def _photos_field(label):
-    return forms.FileField(
+    return MultipleFileField(
         label=label,
         required=False,
         help_text=PHOTO_HELP,
