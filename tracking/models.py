@@ -94,8 +94,17 @@ class TrackingImport(models.Model):
     processed_rows = models.PositiveIntegerField(_("processed"), default=0)
     added = models.PositiveIntegerField(_("added"), default=0)
     already = models.PositiveIntegerField(_("already yours"), default=0)
+    repeated = models.PositiveIntegerField(_("repeated in the file"), default=0)
     conflicts = models.PositiveIntegerField(_("registered by someone else"), default=0)
     refused = models.PositiveIntegerField(_("refused"), default=0)
+    refused_rows = models.JSONField(
+        _("refused rows shown"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The first refused rows, [row, as written, why], for the page; the result file has them all."
+        ),
+    )
     error = models.CharField(_("error"), max_length=500, blank=True)
     result_file = models.FileField(_("result file"), upload_to="imports/results/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

@@ -40,6 +40,22 @@ class Verdict:
     }
 
 
+# Each verdict's counter on TrackingImport: an import's page counts exactly what its result file says, row by
+# row (a code repeated within the file is "repeated" on both, never "already yours").
+IMPORT_COUNTERS = {
+    Verdict.ADDED: "added",
+    Verdict.ALREADY: "already",
+    Verdict.DUPLICATE: "repeated",
+    Verdict.CONFLICT: "conflicts",
+    Verdict.REFUSED: "refused",
+}
+
+
+def import_verdict_counts(imp) -> list[tuple[str, str, int]]:
+    """(verdict, label, rows) of an import, in the result file's words."""
+    return [(key, str(label), getattr(imp, IMPORT_COUNTERS[key])) for key, label in Verdict.LABELS.items()]
+
+
 @dataclass
 class LineVerdict:
     line: int

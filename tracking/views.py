@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.decorators import customer_required
 from addresses.selectors import customer_has_address
 from core.errors import DomainError
+from core.files import file_stem
 from core.middleware import accepts_unreadable
 
 from .forms import (
@@ -29,6 +30,7 @@ from .selectors import mark_conflicts, stale_cutoff, tracking_imports_for, track
 from .services import (
     MAX_PASTE_LINES,
     Verdict,
+    import_verdict_counts,
     tracking_cancel,
     tracking_register,
     tracking_register_pasted,
@@ -252,7 +254,12 @@ def _import_for(request, pk) -> TrackingImport:
 @customer_required
 def import_detail(request, pk):
     """The import's progress; htmx polls the progress partial until it is finished."""
-    context = {"imp": _import_for(request, pk)}
+    imp = _import_for(request, pk)
+    context = {
+        "imp": imp,
+        "counts": import_verdict_counts(imp),
+        "refused_more": imp.refused - len(imp.refused_rows),
+    }
     if request.htmx:
         return render(request, "tracking/import_detail.html#progress", context)
     return render(request, "tracking/import_detail.html", context)
@@ -263,5 +270,5 @@ def import_result(request, pk):
     imp = _import_for(request, pk)
     if not imp.result_file:
         raise Http404
-    stem = imp.original_name.rsplit(".", 1)[0]
+    stem = file_stem(imp.original_name, "ma-van-don")
     return FileResponse(imp.result_file.open("rb"), as_attachment=True, filename=f"{stem}-ket-qua.xlsx")

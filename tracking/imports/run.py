@@ -9,7 +9,6 @@ import re
 import tempfile
 from contextlib import ExitStack
 from datetime import timedelta
-from pathlib import PurePath
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -21,15 +20,18 @@ from django.utils.translation import gettext as _
 
 from core.broker import publish
 from core.errors import DomainError
+from core.files import file_extension, file_stem
 
 from ..models import TrackingImport
-from ..services import LineVerdict, Verdict, tracking_register_many
+from ..services import IMPORT_COUNTERS, LineVerdict, Verdict, tracking_register_many
 from ..tasks import run_import
 from .common import CHUNK_ROWS, FILE_ERRORS, MAX_ROWS, ImportFileError
 from .export import SheetWriter, safe_cell_text
 from .headers import find_layout
 from .number_formats import WithDecimals
 from .reading import cell_text, guarded, open_rows, unreadable
+
+REFUSED_SHOWN = 50  # refused rows listed on the import's page; the result file lists them all
 
 _QUOTED_LITERAL = re.compile(r'^=\s*"([^"]*)"\s*$')  # ="78123456789012": how exports keep long numbers text
 
@@ -116,12 +118,13 @@ class _Importer:
         self.imp = imp
         self.batch: list = []  # LineVerdict (refused on sight) or (row number, raw code, note)
         self.first_row: dict[str, int] = {}  # code → the row it first appeared on, across chunks
-        self.counts = {"processed_rows": 0, "added": 0, "already": 0, "conflicts": 0, "refused": 0}
+        self.counts = {"processed_rows": 0, **dict.fromkeys(IMPORT_COUNTERS.values(), 0)}
+        self.refused_rows: list[list] = []  # the first REFUSED_SHOWN, for the page
         self.estimate: int | None = None  # data rows expected, from the file's own count of its rows
         self.result = _ResultWriter()
 
     def run(self) -> None:
-        extension = PurePath(self.imp.file.name).suffix.lower()
+        extension = file_extension(self.imp.file.name)
         truncated = False
         with ExitStack() as stack:
             fileobj = stack.enter_context(self.imp.file.open("rb"))
@@ -178,6 +181,7 @@ class _Importer:
             error=error,
             result_file=result_name,
             finished_at=timezone.now(),
+            refused_rows=self.refused_rows,
             **self.counts,
         )
 
@@ -187,6 +191,7 @@ class _Importer:
             status=TrackingImport.Status.FAILED,
             error=message[:500],
             finished_at=timezone.now(),
+            refused_rows=self.refused_rows,
             **self.counts,
         )
         processed = self.counts["processed_rows"]
@@ -263,14 +268,9 @@ class _Importer:
 
     def _count(self, verdict: LineVerdict) -> None:
         self.counts["processed_rows"] += 1
-        counter = {
-            Verdict.ADDED: "added",
-            Verdict.ALREADY: "already",
-            Verdict.DUPLICATE: "already",
-            Verdict.CONFLICT: "conflicts",
-            Verdict.REFUSED: "refused",
-        }[verdict.verdict]
-        self.counts[counter] += 1
+        self.counts[IMPORT_COUNTERS[verdict.verdict]] += 1  # the verdict the result file writes, nothing else
+        if verdict.verdict == Verdict.REFUSED and len(self.refused_rows) < REFUSED_SHOWN:
+            self.refused_rows.append([verdict.line, verdict.raw[:100], str(verdict.message)[:300]])
 
     def _report_progress(self) -> None:
         processed = self.counts["processed_rows"]
@@ -279,10 +279,12 @@ class _Importer:
         else:  # the file did not say how many rows it has: always one more chunk to go until it is done
             total = min(processed + CHUNK_ROWS, max(MAX_ROWS, processed))
         # One UPDATE, committed at once (no transaction around the run): the progress bar sees it.
-        TrackingImport.objects.filter(pk=self.imp.pk).update(total_rows=total, **self.counts)
+        TrackingImport.objects.filter(pk=self.imp.pk).update(
+            total_rows=total, refused_rows=self.refused_rows, **self.counts
+        )
 
     def _save_result(self) -> str:
-        stem = PurePath(self.imp.original_name).stem[:60] or "import"
+        stem = file_stem(self.imp.original_name, "import")[:60]
         with tempfile.TemporaryFile() as tmp:
             self.result.save(tmp)
             tmp.seek(0)

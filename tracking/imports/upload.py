@@ -2,7 +2,6 @@
 
 import uuid
 import zipfile
-from pathlib import PurePath
 
 from django.db import transaction
 from django.utils import formats
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.broker import publish
 from core.errors import DomainError
+from core.files import base_name, file_extension
 
 from ..models import TrackingImport
 from ..services import _require_address
@@ -37,8 +37,8 @@ def import_start(*, customer, uploaded_file, separator: str = "") -> TrackingImp
     separator = SEPARATORS.get(separator, separator)  # a name from the form, or the character itself
     if separator and separator not in _SEPARATOR_NAMES:
         raise DomainError(_("Choose the separator from the list."), code="separator")
-    name = PurePath((uploaded_file.name or "").replace("\\", "/")).name
-    extension = PurePath(name).suffix.lower()
+    name = base_name(uploaded_file.name)
+    extension = file_extension(name)  # ".csv" is a CSV file with no name, not a name with no extension
     if extension == ".xls":
         raise DomainError(
             _("Old Excel files (.xls) cannot be read. Open it in Excel and save it as .xlsx or .csv."),

@@ -83,6 +83,7 @@ def counts(imp) -> dict:
         "processed_rows": imp.processed_rows,
         "added": imp.added,
         "already": imp.already,
+        "repeated": imp.repeated,
         "conflicts": imp.conflicts,
         "refused": imp.refused,
     }
@@ -111,7 +112,14 @@ def test_a_good_workbook_with_a_header_registers_codes_with_their_notes(customer
     assert imp.finished_at is not None
     assert imp.percent == 100
     assert imp.total_rows == 5
-    assert counts(imp) == {"processed_rows": 5, "added": 2, "already": 1, "conflicts": 1, "refused": 1}
+    assert counts(imp) == {
+        "processed_rows": 5,
+        "added": 2,
+        "already": 1,
+        "repeated": 0,
+        "conflicts": 1,
+        "refused": 1,
+    }
     mine = dict(TrackingNumber.objects.filter(customer=customer).values_list("code", "note"))
     assert mine == {
         "SF1111111111111": "",  # the earlier registration is left as it was
@@ -424,10 +432,17 @@ def test_a_csv_whose_letters_cannot_be_read_fails_with_a_reason(customer):
 # --- repeats, conflicts, empty rows ----------------------------------------------------------------------
 
 
-def test_a_code_twice_in_the_file_is_a_repeat_counted_as_already(customer):
+def test_a_code_twice_in_the_file_is_a_repeat_on_the_page_as_in_the_result_file(customer):
     upload = xlsx_file([["SF1234567890123"], ["sf 1234567890123"], ["JT1234567890123"]])
     imp = run(customer, upload)
-    assert counts(imp) == {"processed_rows": 3, "added": 2, "already": 1, "conflicts": 0, "refused": 0}
+    assert counts(imp) == {
+        "processed_rows": 3,
+        "added": 2,
+        "already": 0,
+        "repeated": 1,
+        "conflicts": 0,
+        "refused": 0,
+    }
     rows = result_rows(imp)
     assert rows[2][3] == label(Verdict.DUPLICATE)
     assert rows[2][4] == "Same code as row 1."
@@ -451,7 +466,14 @@ def test_repeats_across_chunks_name_the_real_first_row(customer, monkeypatch):
         (6, label(Verdict.DUPLICATE)),
     ]
     assert result_rows(imp)[4][4] == "Same code as row 1."
-    assert counts(imp) == {"processed_rows": 4, "added": 3, "already": 1, "conflicts": 0, "refused": 0}
+    assert counts(imp) == {
+        "processed_rows": 4,
+        "added": 3,
+        "already": 0,
+        "repeated": 1,
+        "conflicts": 0,
+        "refused": 0,
+    }
 
 
 def test_a_code_another_customer_registered_is_a_conflict(customer, other_customer):

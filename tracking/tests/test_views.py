@@ -8,10 +8,12 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from consignments.models import Consignment
 from core.testing import assert_login_redirect
 from tracking.models import TrackingNumber, TrackingStatus
+from tracking.services import Verdict
 from tracking.tests.factories import TrackingNumberFactory
 from warehouse.tests.factories import ParcelFactory
 
@@ -601,7 +603,8 @@ def test_import_upload_registers_the_rows_and_offers_a_result_file(
     assert response.status_code == 302
     assert response.url == reverse("tracking:import_detail", args=[imp.pk])
     assert imp.status == TrackingImport.Status.DONE
-    assert (imp.added, imp.conflicts, imp.refused, imp.already) == (1, 1, 1, 1)
+    # The repeat of SF123456789012 is "repeated" on the page and in the result file alike, not "already yours".
+    assert (imp.added, imp.conflicts, imp.refused, imp.already, imp.repeated) == (1, 1, 1, 0, 1)
     assert TrackingNumber.objects.get(customer=customer, code="SF123456789012").note == "giày"
     assert TrackingNumber.objects.filter(customer=customer, code="YT2222222222222").exists()
 
@@ -610,6 +613,10 @@ def test_import_upload_registers_the_rows_and_offers_a_result_file(
     assert 'data-status="done"' in detail.text
     assert 'data-testid="import-percent"' in detail.text and "100%" in detail.text
     assert reverse("tracking:import_result", args=[imp.pk]) in detail.text
+    counted = {key: n for key, _label, n in detail.context["counts"]}
+    assert counted == {"added": 1, "already": 0, "conflict": 1, "duplicate": 1, "refused": 1}
+    assert detail.text.count('data-testid="refused-row"') == 1 and "<code" in detail.text
+    assert imp.refused_rows[0][:2] == [4, "abc"]
 
     result = client.get(reverse("tracking:import_result", args=[imp.pk]))
     assert result.status_code == 200
@@ -617,6 +624,11 @@ def test_import_upload_registers_the_rows_and_offers_a_result_file(
     assert "ma-van-don-ket-qua.xlsx" in result["Content-Disposition"]
     rows = read_xlsx(b"".join(result.streaming_content))
     assert [row[2] or "" for row in rows[1:]] == ["SF123456789012", "YT2222222222222", "", "SF123456789012"]
+    with translation.override(settings.LANGUAGE_CODE):  # the result file is written in the site's language
+        labels = {str(label): key for key, label in Verdict.LABELS.items()}
+    assert sorted(labels[row[3]] for row in rows[1:]) == sorted(
+        k for k, n in counted.items() for _ in range(n)
+    )
 
 
 @pytest.mark.parametrize(
