@@ -2,11 +2,13 @@ from django.contrib import admin
 
 from .models import (
     DeliveryRequest,
+    DeliveryRequestEvent,
     DeliveryRequestItem,
     Handover,
     HandoverItem,
     PickupCode,
     ReleaseNote,
+    ReleaseNoteEvent,
     ReleaseParcel,
 )
 
@@ -35,6 +37,18 @@ class DeliveryRequestItemInline(ReadOnlyInline):
 class ReleaseParcelInline(ReadOnlyInline):
     model = ReleaseParcel
     raw_id_fields = ("parcel",)
+
+
+class DeliveryRequestEventInline(ReadOnlyInline):
+    """Who moved the request from which status to which, and when (delivery.services.status)."""
+
+    model = DeliveryRequestEvent
+    fields = readonly_fields = ("at", "old_status", "new_status", "by", "note")
+
+
+class ReleaseNoteEventInline(ReadOnlyInline):
+    model = ReleaseNoteEvent
+    fields = readonly_fields = ("at", "old_status", "new_status", "by", "note")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -80,7 +94,7 @@ class DeliveryRequestAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "customer", "depot", "status", "carrier", "created_at")
     list_filter = ("depot", "status", "carrier")
     search_fields = ("customer__username", "customer__customer_code", "recipient_phone")
-    inlines = [DeliveryRequestItemInline]
+    inlines = [DeliveryRequestItemInline, DeliveryRequestEventInline]
 
 
 @admin.register(ReleaseNote)
@@ -88,4 +102,4 @@ class ReleaseNoteAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "request", "status", "carrier", "tracking_number", "cod_vnd", "out_at")
     list_filter = ("status", "carrier")
     search_fields = ("tracking_number",)
-    inlines = [ReleaseParcelInline]
+    inlines = [ReleaseParcelInline, ReleaseNoteEventInline]

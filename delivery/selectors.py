@@ -1,15 +1,26 @@
 """Reads for the delivery pages: orders awaiting per depot with what each owes, requests, public routes."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
 
+from accounts.models import Role
 from billing.selectors import dues_now
 from consignments.models import Consignment, ConsignmentStatus, EventKind
 from consignments.selectors import with_pieces
 from tracking.scanner import read_scan
 from warehouse.labels import split_parcel_code
 
-from .models import DeliveryRequest, DeliveryRequestItem, RequestStatus
+from .models import (
+    DeliveryRequest,
+    DeliveryRequestEvent,
+    DeliveryRequestItem,
+    ReleaseNoteEvent,
+    ReleaseStatus,
+    RequestStatus,
+)
 from .services.handover import paid_ids
 
 MAX_PUBLIC_QUERY = 100
@@ -100,16 +111,60 @@ def request_at(depot, pk: int) -> DeliveryRequest | None:
     return _with_orders(DeliveryRequest.objects.filter(depot=depot, pk=pk)).first()
 
 
-def request_steps(request):
-    """The DELIVERY history rows of a request (one per step; read from its first order)."""
-    first = request.items.all()[0].consignment_id if request.items.all() else None
-    if first is None:
-        return []
-    return (
-        Consignment.objects.get(pk=first)
-        .events.filter(kind=EventKind.DELIVERY, data__request_id=request.pk)
-        .order_by("at", "id")
-    )
+@dataclass
+class HistoryRow:
+    """A step of a request's timeline: a DeliveryRequestEvent or ReleaseNoteEvent, and who did it as this
+    reader may see it (staff: the username; the customer: "you", the depot or customer service)."""
+
+    at: object
+    machine: str  # "request" or "release"
+    old: str
+    new: str
+    by: object
+    who: str
+
+
+# Rows that only echo another one written in the same service call: the release note's first row (its
+# request went in progress) and the request's "done" (its release note was delivered or refused).
+_ECHOES = {
+    ("release", "", ReleaseStatus.PREPARING),
+    ("request", RequestStatus.IN_PROGRESS, RequestStatus.DONE),
+}
+
+
+def _who(by, request, *, staff: bool) -> str:
+    if by is None:
+        return _("automatically")
+    if by.pk == request.customer_id:
+        return by.username if staff else _("you")
+    if staff:
+        return f"{by.username} ({by.get_role_display()})"
+    if by.role == Role.VIETNAM_STAFF:
+        return request.depot.name
+    return _("customer service") if by.role == Role.OPERATIONS else by.get_role_display()
+
+
+def request_history(request, *, staff: bool) -> list[HistoryRow]:
+    """The request's timeline, oldest first: its history rows and its release note's, without the echoes."""
+    rows = [
+        ("request", e) for e in DeliveryRequestEvent.objects.filter(request=request).select_related("by")
+    ] + [
+        ("release", e)
+        for e in ReleaseNoteEvent.objects.filter(release_note__request=request).select_related("by")
+    ]
+    rows.sort(key=lambda pair: (pair[1].at, pair[0] == "release", pair[1].pk))
+    return [
+        HistoryRow(
+            at=e.at,
+            machine=machine,
+            old=e.old_status,
+            new=e.new_status,
+            by=e.by,
+            who=_who(e.by, request, staff=staff),
+        )
+        for machine, e in rows
+        if (machine, e.old_status, e.new_status) not in _ECHOES
+    ]
 
 
 # --- public tracking -------------------------------------------------------------------------------------

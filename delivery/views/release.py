@@ -17,7 +17,7 @@ from warehouse.views.common import at_station, pdf_response
 from ..forms import ReleaseDetailsForm, ReleaseScanForm
 from ..models import ReleaseNote, RequestStatus
 from ..pdf import release_note_pdf
-from ..selectors import request_at, request_counts, request_steps, requests_at, with_dues
+from ..selectors import request_at, request_counts, request_history, requests_at, with_dues
 from ..services.release import (
     missing_parcels,
     release_close,
@@ -90,7 +90,7 @@ def depot_request(request, station, pk):
         "station": station,
         "delivery": delivery,
         "orders": with_dues(with_pieces(request_orders(delivery))),
-        "steps": request_steps(delivery),
+        "history": request_history(delivery, staff=True),
         "debt": wallet_debt(delivery.customer),
     }
     if note is not None:

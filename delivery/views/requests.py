@@ -12,7 +12,7 @@ from accounts.decorators import customer_required
 from core.errors import DomainError
 
 from ..forms import DeliveryRequestForm
-from ..selectors import awaiting_by_depot, request_of, request_steps, requests_of
+from ..selectors import awaiting_by_depot, request_history, request_of, requests_of
 from ..services.common import MAX_ORDERS
 from ..services.requests import delivery_request_cancel, delivery_request_create
 from .common import number
@@ -96,7 +96,7 @@ def request_detail(request, pk):
         {
             "delivery": delivery,
             "note": getattr(delivery, "release_note", None),
-            "steps": request_steps(delivery),
+            "history": request_history(delivery, staff=False),
         },
     )
 
