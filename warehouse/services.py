@@ -1,4 +1,5 @@
 import io
+import logging
 import re
 import unicodedata
 import uuid
@@ -25,6 +26,8 @@ from core.errors import DomainError
 from tracking.normalize import normalize_tracking_code
 
 from .models import Parcel, ParcelPhoto
+
+logger = logging.getLogger(__name__)
 
 # --- Weighing and measuring ----------------------------------------------------------------------------------
 
@@ -206,24 +209,61 @@ def parcel_add_photos(*, parcel: Parcel, files, by) -> list[ParcelPhoto]:
             prepared.append(_prepare_photo(upload, stem=f"{parcel.tracking_code}-{uuid.uuid4().hex[:10]}"))
         except DomainError as exc:
             raise DomainError(f"{upload.name}: {exc.message}", code=exc.code) from exc
-    with transaction.atomic():
-        photos = [
-            ParcelPhoto.objects.create(parcel=parcel, image=photo, thumbnail=thumbnail, uploaded_by=by)
-            for photo, thumbnail in prepared
-        ]
-        consignment = Consignment.objects.filter(pk=parcel.consignment_id).first()
-        if consignment is not None:
-            consignment_event_add(
-                consignment,
-                kind=EventKind.PHOTO,
-                by=by,
-                data={
-                    "photo_ids": [p.pk for p in photos],
-                    "parcel_id": parcel.pk,
-                    "piece": parcel.piece_number,
-                },
-            )
+    stored: list[str] = []  # the files written so far: removed again if anything fails
+    try:
+        with transaction.atomic():
+            photos = []
+            for photo, thumbnail in prepared:
+                row = ParcelPhoto(parcel=parcel, uploaded_by=by)
+                _store(row.image, photo, stored)
+                _store(row.thumbnail, thumbnail, stored)
+                row.save()
+                photos.append(row)
+            consignment = Consignment.objects.filter(pk=parcel.consignment_id).first()
+            if consignment is not None:
+                consignment_event_add(
+                    consignment,
+                    kind=EventKind.PHOTO,
+                    by=by,
+                    data={
+                        "photo_ids": [p.pk for p in photos],
+                        "parcel_id": parcel.pk,
+                        "piece": parcel.piece_number,
+                    },
+                )
+    except OSError as exc:  # the media storage is full, read-only or gone
+        _unstore(stored)
+        logger.error("parcel %s: photo not stored (%s); the parcel is kept without it", parcel.pk, exc)
+        raise DomainError(
+            _(
+                "The photo could not be stored: the server's storage is full or not writable. The parcel is "
+                "saved without it; tell the office, and take the photo again later."
+            ),
+            code="storage",
+        ) from exc
+    except BaseException:
+        _unstore(stored)
+        raise
     return photos
+
+
+def _store(field_file, content, stored: list[str]) -> None:
+    """Write one file of a photo row, noting its name first: a write that fails half-way leaves a partial
+    file under that name (FileSystemStorage does not remove it), which _unstore removes."""
+    stored.append(field_file.field.generate_filename(field_file.instance, content.name))
+    field_file.save(content.name, content, save=False)
+    stored[-1] = field_file.name  # the name the storage chose (the same, unless it was taken)
+
+
+def _unstore(names: list[str]) -> None:
+    """Remove the files of photos that were not saved: no file without its row, no row without its file."""
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("could not remove %s, a photo that was not saved", name)
 
 
 UNIDENTIFIED_FLAG_DAYS = 30
