@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 
 from accounts.models import Role
-from consignments.models import Consignment
+from consignments.models import Consignment, ConsignmentStatus
 from tracking.scanner import read_scan
 
 from .labels import split_parcel_code
@@ -27,7 +27,8 @@ def station_for(user, kind) -> Warehouse | None:
 
 def photo_for(*, user, pk: int) -> ParcelPhoto | None:
     """A parcel photo this person may see, or None: its customer (once the parcel is their order), the staff
-    of the China warehouse that holds the parcel, and operations."""
+    of the China warehouse that holds the parcel, the staff of the Vietnam depot its order is at or on its
+    way to from China (they check it on arrival, hand it over), and operations."""
     if not user.is_authenticated:
         return None
     # One query: the photo, its parcel and the parcel's order if it has one (whose customer may see it).
@@ -43,6 +44,14 @@ def photo_for(*, user, pk: int) -> ParcelPhoto | None:
     if user.role == Role.CHINA_STAFF:
         station = station_for(user, Warehouse.Kind.CHINA)  # the station they scan at (views.at_station)
         return photo if station is not None and station.pk == parcel.warehouse_id else None
+    if user.role == Role.VIETNAM_STAFF:
+        order = parcel.consignment
+        station = station_for(user, Warehouse.Kind.VIETNAM)
+        if order is None or station is None:
+            return None
+        at_depot = order.current_warehouse_id == station.pk
+        on_its_way = order.destination_id == station.pk and order.status == ConsignmentStatus.IN_TRANSIT
+        return photo if at_depot or on_its_way else None
     return None
 
 

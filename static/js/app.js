@@ -36,6 +36,18 @@
 
   // Scan station: the cursor always comes back to the scan input, and each outcome has its own sound.
   const scanInput = function () { return document.querySelector("#scan-form .scan-input"); };
+  // On a touch screen, focusing a text field opens the keyboard over the panels: the station only focuses
+  // the scan input where a keyboard or a scanner is attached (a fine pointer). A scanner's keys still reach
+  // the input on a phone (the keydown handler below). The page never scrolls to the input by itself.
+  const touchOnly = window.matchMedia && window.matchMedia("(pointer: coarse)").matches && !window.matchMedia("(any-pointer: fine)").matches;
+  function focusScan(input) {
+    if (!input) return;
+    if (touchOnly) {
+      if (document.activeElement && document.activeElement.blur && document.activeElement !== document.body) document.activeElement.blur();
+      return;
+    }
+    try { input.focus({ preventScroll: true }); } catch (e) { input.focus(); }
+  }
   let audio = null;
   function beep(outcome) {
     try {
@@ -52,7 +64,7 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.target.id === "scan-form") {
       const input = scanInput();
-      if (input) { input.value = ""; input.focus(); }
+      if (input) { input.value = ""; if (!touchOnly) input.focus(); }
     }
   });
   // The last scans of this station survive a reload or a language switch: kept in this browser.
@@ -74,8 +86,9 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.target.id === "scan-result") beep(event.target.getAttribute("data-outcome"));
     // A panel of the station card was saved: the next thing the station does is scan again.
+    // It stays where it is (the panel just saved, not the top of the page); on a phone the keyboard closes.
     if (event.target.classList && event.target.classList.contains("station-panel") && !event.target.querySelector(".is-invalid, .invalid-feedback")) {
-      const input = scanInput(); if (input) input.focus();
+      focusScan(scanInput());
     }
   });
   document.addEventListener("keydown", function (event) {

@@ -67,7 +67,8 @@ def depot(request, station):
             "station": station,
             "form": DepotScanForm(),
             "in_transit": _for_this_depot(station)[:500],
-            "awaiting": consignments_awaiting_at(warehouse=station)[:100],
+            # With their photos: depot staff compare the box on the shelf with what China photographed.
+            "awaiting": consignments_awaiting_at(warehouse=station).prefetch_related("parcels__photos")[:100],
         },
     )
 

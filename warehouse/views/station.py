@@ -15,6 +15,7 @@ from accounts.models import User
 from consignments.models import Consignment, ConsignmentStatus
 from consignments.services import consignment_declare, declaration_prefill
 from core.errors import DomainError
+from tracking.selectors import open_registrations_for_code
 
 from ..forms import AssignForm, DeclarationForm, IdentifyForm, PhotoForm, ScanForm, WeightForm
 from ..labels import labels_pdf
@@ -115,6 +116,12 @@ def scan(request, station):
         except DomainError as exc:
             error = exc.message
     context = {"station": station, "result": result, "error": error}
+    if result is not None and result.outcome == ScanResult.CONFLICT:
+        # Who registered it: staff compare with the customer code on the label and give it in one tap.
+        context["claimants"] = sorted(
+            (r.customer for r in open_registrations_for_code(code=result.parcel.tracking_code)),
+            key=lambda customer: customer.customer_code or "",
+        )
     if request.htmx:
         # The hot path: the outcome and the customer code at once; the station card (weight, declaration,
         # photos) follows in its own request while staff read the result.

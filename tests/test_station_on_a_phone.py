@@ -1,0 +1,75 @@
+"""The China station on a phone (a touch screen, no keyboard): saving a weight leaves the page where it was
+(on the panel just saved, not at the top) and opens no keyboard over the panels; on a desk the cursor goes
+back to the scan input for the scanner, also without scrolling. Screenshots in artifacts/screens/edges/."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DESKTOP, PASSWORD, PHONE
+from tracking.tests.factories import TrackingNumberFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SCREENS = Path(__file__).resolve().parents[1] / "artifacts" / "screens" / "edges"
+CODE = "SF1029384756012"
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["phone", "desk"])
+def test_saving_a_weight_keeps_the_place_and_the_keyboard_closed(
+    browser, live_server, cn_staff, customer, phone
+):
+    TrackingNumberFactory(customer=customer, code=CODE, raw_code=CODE)
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport=PHONE if phone else DESKTOP,
+        is_mobile=phone,
+        has_touch=phone,
+        locale="vi-VN",
+    )
+    context.set_default_timeout(8_000)
+    try:
+        staff = context.new_page()
+        staff.goto("/accounts/login/")
+        staff.fill("input[name=username]", cn_staff.username)
+        staff.fill("input[name=password]", PASSWORD)
+        with staff.expect_navigation():
+            staff.click("main form button[type=submit]")
+        staff.goto("/staff/cn/scan/")
+        staff.fill("#scan-form .scan-input", CODE)
+        staff.press("#scan-form .scan-input", "Enter")
+        measure = staff.locator("#scan-result form[id^=measure-]")
+        measure.wait_for()
+        # Make room below, so that the panel can sit at the top of the window whatever the card's height.
+        staff.evaluate("document.querySelector('footer').style.paddingBottom = '2000px'")
+        measure.evaluate("el => el.scrollIntoView({block: 'center', behavior: 'instant'})")
+        before = staff.evaluate("window.scrollY")
+        assert before > 100, staff.evaluate(
+            "[document.documentElement.scrollHeight, window.innerHeight, document.querySelector('#scan-result form[id^=measure-]').getBoundingClientRect().top]"
+        )
+        measure.locator("[data-testid=weight-input]").fill("1.25")
+        if phone:
+            measure.locator("button[type=submit]").tap()
+        else:
+            measure.locator("button[type=submit]").click()
+        staff.locator("#scan-result [data-testid=weight-saved]").wait_for()
+        staff.wait_for_timeout(300)  # htmx settles, app.js runs its focus
+        after = staff.evaluate("window.scrollY")
+        focused = staff.evaluate(
+            "document.activeElement ? document.activeElement.tagName + '.' + document.activeElement.className : ''"
+        )
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        staff.screenshot(path=SCREENS / f"station-weight-saved-{'phone' if phone else 'desk'}.png")
+        # Still on the panel just saved (the button press may nudge it into view), not back at the top.
+        panel_top = staff.evaluate(
+            "document.querySelector('#scan-result form[id^=measure-]').getBoundingClientRect().top"
+        )
+        assert after > before - 60, f"the page jumped from {before} to {after} px"
+        assert -60 < panel_top < staff.evaluate("window.innerHeight") / 2, (
+            f"the saved panel is at {panel_top} px"
+        )
+        if phone:
+            assert not focused.startswith(("INPUT", "TEXTAREA")), f"a text field has the focus: {focused}"
+        else:
+            assert "scan-input" in focused, f"the scanner's input should have the focus: {focused}"
+    finally:
+        context.close()
