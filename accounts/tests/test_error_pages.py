@@ -39,6 +39,12 @@ def test_400_page_for_a_host_we_do_not_serve(client):
 
 
 @pytest.mark.django_db
+def test_400_page_for_a_zero_byte(client_of, customer):
+    text = _branded(client_of(customer).get("/tracking/?q=abc%00def"), 400)
+    assert "We could not read this request" in text
+
+
+@pytest.mark.django_db
 @pytest.mark.urls("accounts.tests.error_urls")
 def test_500_page_for_a_bug():
     client = Client(raise_request_exception=False)
