@@ -15,6 +15,8 @@ if not env.bool("KEEP_BASE_CACHE", default=False):
 # Unit tests run tasks in-process. The browser journey starts a real worker with these settings and
 # CELERY_TASK_ALWAYS_EAGER=false, on the broker base.py takes from REDIS_URL (tests/conftest.py).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# Rows per chunk of a spreadsheet import (tracking.imports.common): small in the fault test that kills its worker.
+IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=5000)
 # Files on disk (not in memory): a real Celery worker in another process reads the uploads.
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / "kygui-test-media"))
 STORAGES = {

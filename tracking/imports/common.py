@@ -5,13 +5,16 @@ import zipfile
 import zlib
 from xml.etree.ElementTree import ParseError
 
+from django.conf import settings
 from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # What a 20 MB workbook may unpack to (its XML parts; pictures do not count). A zip bomb stops here.
 MAX_UNPACKED_XML_BYTES = 300 * 1024 * 1024
 MAX_ROWS = 100_000  # data rows per file; the rest is left unprocessed and the customer told to split it
-CHUNK_ROWS = 5000  # rows per tracking_register_many call, and per progress update
+# Rows per tracking_register_many call, and per progress update (the fault tests make it small, to kill a
+# worker in the middle of an import).
+CHUNK_ROWS = getattr(settings, "IMPORT_CHUNK_ROWS", 5000)
 MAX_COLUMNS = 64  # the code and note columns are looked for among the first MAX_COLUMNS
 HEADER_SEARCH_ROWS = 20  # the header row is looked for among the first rows that are not empty
 EXPORT_CHUNK = 2000

@@ -22,7 +22,8 @@ from core.broker import publish
 from core.errors import DomainError
 from core.files import file_extension, file_stem
 
-from ..models import TrackingImport
+from ..models import TrackingImport, TrackingNumber
+from ..selectors import past_registration_q
 from ..services import IMPORT_COUNTERS, LineVerdict, Verdict, tracking_register_many
 from ..tasks import run_import
 from .common import CHUNK_ROWS, FILE_ERRORS, MAX_ROWS, ImportFileError
@@ -74,10 +75,19 @@ STALLED_AFTER = timedelta(minutes=20)
 REQUEUE_AFTER = timedelta(minutes=10)
 
 
+def _restart_note() -> str:
+    """Kept in `error` while an import runs a second time: the sweep restarts a stalled import only once."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Processing was interrupted and started again from the beginning of the file.")
+
+
 def imports_sweep(*, now=None) -> dict[str, int]:
-    """The scheduled clean-up behind the import task: stalled imports end as FAILED with a message that
-    says what to do, forgotten ones are queued again. Returns {"failed": n, "requeued": n}."""
+    """The scheduled clean-up behind the import task. A stalled import (its worker was killed, restarted or
+    ran out of memory) starts again from the beginning, once: rows the first run registered are not registered
+    twice and still count as added. Stalled a second time, it ends as FAILED with a message that says what to
+    do. Forgotten ones (the message lost) are queued again. Returns {"restarted", "failed", "requeued"}."""
     now = now or timezone.now()
+    note = _restart_note()
     with translation.override(settings.LANGUAGE_CODE):
         message = _(
             "Processing stopped before the end of the file. Upload it again: numbers already registered are "
@@ -87,8 +97,19 @@ def imports_sweep(*, now=None) -> dict[str, int]:
     stalled = Q(started_at__lt=now - STALLED_AFTER) | Q(
         started_at__isnull=True, created_at__lt=now - STALLED_AFTER
     )
-    failed = TrackingImport.objects.filter(stalled, status=TrackingImport.Status.RUNNING).update(
+    running = TrackingImport.objects.filter(stalled, status=TrackingImport.Status.RUNNING)
+    failed = running.filter(error=note).update(
         status=TrackingImport.Status.FAILED, error=message, finished_at=now
+    )
+    # Back to PENDING with its counters at zero; queued below with the forgotten ones (it was uploaded long ago).
+    restarted = running.exclude(error=note).update(
+        status=TrackingImport.Status.PENDING,
+        started_at=None,
+        error=note,
+        total_rows=0,
+        processed_rows=0,
+        refused_rows=[],
+        **dict.fromkeys(IMPORT_COUNTERS.values(), 0),
     )
     requeued = 0
     forgotten = TrackingImport.objects.filter(
@@ -97,7 +118,7 @@ def imports_sweep(*, now=None) -> dict[str, int]:
     for import_id in forgotten:
         # Only a PENDING import is started, so a duplicate message does nothing.
         requeued += publish(run_import, import_id)
-    return {"failed": failed, "requeued": requeued}
+    return {"restarted": restarted, "failed": failed, "requeued": requeued}
 
 
 def _grouped(number: int) -> str:
@@ -122,6 +143,7 @@ class _Importer:
         self.refused_rows: list[list] = []  # the first REFUSED_SHOWN, for the page
         self.estimate: int | None = None  # data rows expected, from the file's own count of its rows
         self.result = _ResultWriter()
+        self.restarted = imp.error == _restart_note()  # the sweep started it again after an interruption
 
     def run(self) -> None:
         extension = file_extension(self.imp.file.name)
@@ -244,6 +266,7 @@ class _Importer:
                     first_line=to_register[0][0],
                 )
             )
+        verdicts = []
         for item in self.batch:
             if isinstance(item, LineVerdict):
                 verdict = item
@@ -251,11 +274,42 @@ class _Importer:
                 # The service numbers entries contiguously; rows skipped as empty make the real numbers differ.
                 verdict = next(registered)
                 verdict.line = item[0]
+            verdicts.append(verdict)
+        if self.restarted:
+            self._claim_earlier_run([v for v in verdicts if v.verdict == Verdict.ALREADY])
+        for verdict in verdicts:
             self._judge_repeat(verdict)
             self._count(verdict)
             self.result.add(verdict)
         self.batch = []
         self._report_progress()
+
+    def _claim_earlier_run(self, already: list[LineVerdict]) -> None:
+        """A restarted import: codes "already yours" registered since the upload are this file's own rows,
+        registered by the run that was interrupted: added (or conflicts), as the first run would have said."""
+        if not already:
+            return
+        customer = self.imp.customer
+        mine = set(
+            TrackingNumber.objects.filter(
+                customer=customer, code__in=[v.code for v in already], created_at__gte=self.imp.created_at
+            ).values_list("code", flat=True)
+        )
+        others = set(
+            TrackingNumber.objects.filter(code__in=mine)
+            .exclude(customer=customer)
+            .exclude(past_registration_q())
+            .values_list("code", flat=True)
+        )
+        for verdict in already:
+            if verdict.code in others:
+                verdict.verdict = Verdict.CONFLICT
+                verdict.message = _(
+                    "Another customer registered this code too. It is kept; when the parcel arrives, the "
+                    "customer code on its label decides whose it is."
+                )
+            elif verdict.code in mine:
+                verdict.verdict, verdict.message = Verdict.ADDED, ""
 
     def _judge_repeat(self, verdict: LineVerdict) -> None:
         """A code seen earlier in the file is a repeat, whichever chunk it was in (the service sees one chunk)."""

@@ -912,34 +912,55 @@ def _aged(imp, **fields):
     return imp
 
 
-def test_an_import_whose_worker_died_ends_failed_with_what_to_do(customer, settings):
+def test_an_import_whose_worker_died_starts_again_once_then_ends_failed_with_what_to_do(customer, settings):
+    """Issue 13: a worker killed mid-import. The sweep starts the import again from the beginning (rows the
+    dead run registered count as added, not 'already yours', and none is registered twice); stalled a second
+    time, it ends as FAILED with what to do."""
     from django.utils import timezone
 
     settings.LANGUAGE_CODE = "vi"  # the site's language: the sweep has no request to take one from
 
     now = timezone.now()
+    dead = run(customer, csv_file("SF1234567890123\nSF1234567890125\n"))
     dead = _aged(
-        run(customer, csv_file("SF1234567890123\n")),
+        dead,
         status=TrackingImport.Status.RUNNING,
         started_at=now - dt.timedelta(minutes=21),
+        created_at=now - dt.timedelta(minutes=22),
         finished_at=None,
+        added=1,
+        processed_rows=1,
     )
     working = TrackingImportFactory(customer=customer)
     working = _aged(working, status=TrackingImport.Status.RUNNING, started_at=now - dt.timedelta(minutes=5))
     finished = run(customer, csv_file("SF1234567890124\n"))
 
-    assert imports.imports_sweep(now=now) == {"failed": 1, "requeued": 0}
+    # Celery runs eagerly in tests: the restarted import runs again at once.
+    assert imports.imports_sweep(now=now) == {"restarted": 1, "failed": 0, "requeued": 1}
+    dead.refresh_from_db()
+    assert dead.status == TrackingImport.Status.DONE and dead.error == ""
+    assert (dead.processed_rows, dead.added, dead.already) == (2, 2, 0)
+    assert TrackingNumber.objects.filter(customer=customer, code="SF1234567890123").count() == 1
+    working.refresh_from_db()
+    assert working.status == TrackingImport.Status.RUNNING
+    finished.refresh_from_db()
+    assert finished.status == TrackingImport.Status.DONE
+    assert imports.imports_sweep(now=now) == {"restarted": 0, "failed": 0, "requeued": 0}  # nothing twice
 
+    # Killed again in its second run: failed, with what to do.
+    _aged(
+        dead,
+        status=TrackingImport.Status.RUNNING,
+        started_at=now - dt.timedelta(minutes=21),
+        error=imports.run._restart_note(),
+        finished_at=None,
+    )
+    assert imports.imports_sweep(now=now)["failed"] == 1
     dead.refresh_from_db()
     assert dead.status == TrackingImport.Status.FAILED and dead.is_finished
     assert dead.finished_at == now
     assert dead.error.startswith("Việc xử lý đã dừng trước khi hết tệp. Hãy tải tệp lên lại")
     assert TrackingNumber.objects.filter(customer=customer, code="SF1234567890123").exists()  # kept
-    working.refresh_from_db()
-    assert working.status == TrackingImport.Status.RUNNING
-    finished.refresh_from_db()
-    assert finished.status == TrackingImport.Status.DONE
-    assert imports.imports_sweep(now=now) == {"failed": 0, "requeued": 0}  # nothing twice
 
 
 def test_an_import_whose_message_was_lost_is_queued_again_and_runs(
@@ -952,7 +973,7 @@ def test_an_import_whose_message_was_lost_is_queued_again_and_runs(
     lost = _aged(lost, created_at=now - dt.timedelta(minutes=11))
     waiting = TrackingImportFactory(customer=customer)  # uploaded a minute ago: the queue is just busy
 
-    assert imports.imports_sweep(now=now) == {"failed": 0, "requeued": 1}  # Celery runs eagerly in tests
+    assert imports.imports_sweep(now=now) == {"restarted": 0, "failed": 0, "requeued": 1}  # eager Celery
 
     lost.refresh_from_db()
     assert lost.status == TrackingImport.Status.DONE
@@ -988,10 +1009,10 @@ def test_an_import_running_since_before_started_at_was_kept_is_swept_too(custome
     recent = _aged(
         TrackingImportFactory(customer=customer), status=TrackingImport.Status.RUNNING, started_at=None
     )
-    assert imports.imports_sweep(now=now)["failed"] == 1
+    assert imports.imports_sweep(now=now)["restarted"] == 1
     old.refresh_from_db()
     recent.refresh_from_db()
-    assert (old.status, recent.status) == (TrackingImport.Status.FAILED, TrackingImport.Status.RUNNING)
+    assert (old.status, recent.status) == (TrackingImport.Status.DONE, TrackingImport.Status.RUNNING)
 
 
 def test_imports_have_a_queue_of_their_own(settings):
