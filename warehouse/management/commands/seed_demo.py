@@ -1,6 +1,8 @@
 """Demo data for `make run`: warehouses, which depot serves which province, one user of each kind, an
-address. Safe to run again."""
+address; then billing's seed_billing (groups, a published fee schedule, a CNY rate, a topped-up wallet) and
+delivery's seed_orders (orders at every status, bags, trips), each by its command name. Safe to run again."""
 
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -91,9 +93,16 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
+        # Money and orders come from the apps above this one, by command name (never imported from here):
+        # a published fee schedule and groups (billing), then orders at every status, bags and trips.
+        available = get_commands()
+        for name in ("seed_billing", "seed_orders"):
+            if name in available:
+                call_command(name, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo data ready. Logins (password demo12345): thubin89x, khachmoi, "
-                "khotq (China warehouse), khohn (Hà Nội depot), admin (operations)."
+                "Demo data ready. Logins (password demo12345): thubin89x (customer YW532, with orders), "
+                "khachmoi (a new customer), khotq (China warehouse), khohn (Hà Nội depot), "
+                "admin (operations, and the Django admin)."
             )
         )
