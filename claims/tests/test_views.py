@@ -251,3 +251,36 @@ def test_operations_reject_and_reweigh_refused_after_china(client_of, in_review,
 def test_unknown_claim_is_404_for_operations(client_of, ops):
     assert client_of(ops).get(reverse("claims:ops_detail", args=[999999])).status_code == 404
     assert client_of(ops).post(reverse("claims:ops_accept", args=[999999])).status_code == 404
+
+
+def test_operations_reweigh_at_the_china_warehouse(client_of, customer, schedule, ops, cn_staff, english):
+    from claims.services import claim_accept, claim_open
+    from consignments.tests.factories import ConsignmentFactory
+    from warehouse.services import parcel_measure
+
+    order = ConsignmentFactory(customer=customer)
+    parcel = order.parcels.get()
+    parcel_measure(parcel=parcel, weight_g=5_000, by=cn_staff)
+    order.refresh_from_db()
+    claim = claim_accept(
+        claim=claim_open(customer=customer, consignment=order, kind="weight", description="3,2 kg"), by=ops
+    )
+    client = client_of(ops)
+    assert (
+        'data-testid="ops-reweigh"'
+        in client.get(reverse("claims:ops_detail", args=[claim.pk])).content.decode()
+    )
+    bad = client.post(
+        reverse("claims:ops_reweigh", args=[claim.pk]), {"parcel": parcel.pk, "weight_kg": "abc"}
+    )
+    assert bad.status_code == 400 and "Enter a weight between" in bad.content.decode()
+    response = client.post(
+        reverse("claims:ops_reweigh", args=[claim.pk]),
+        {"parcel": parcel.pk, "weight_kg": "３，２", "text": "cân lại"},
+    )
+    assert response.status_code == 302
+    parcel.refresh_from_db()
+    assert parcel.weight_g == 3_200
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.RESOLVED
+    body = client_of(customer).get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert 'data-testid="event-reweigh"' in body and "5 kg → 3.2 kg" in body
