@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,9 +20,18 @@ from .models import User
 logger = logging.getLogger(__name__)
 
 
+# One reset e-mail per account per this many seconds: the form cannot be used to flood someone's mailbox.
+RESET_MAIL_INTERVAL_S = 60
+
+
 def password_reset_mail_queue(*, user: User, domain: str, use_https: bool) -> None:
     """After commit, queue the reset e-mail; if the broker is down, send it in this process instead (it has no
-    scheduled safety net, and a person is waiting for it)."""
+    scheduled safety net, and a person is waiting for it). The page answers the same either way."""
+    key = f"accounts:reset-mail:{user.pk}"
+    if cache.get(key):  # not add(): with Redis down the degrading cache refuses every add, and mail must go
+        logger.info("password reset mail to user %s skipped: one was sent less than a minute ago", user.pk)
+        return
+    cache.set(key, 1, timeout=RESET_MAIL_INTERVAL_S)
     language = translation.get_language()
 
     def queue():
