@@ -234,3 +234,36 @@ def test_the_beat_task_writes_rows_by_nobody(settings, released):
     assert rows(DeliveryRequestEvent, request=request)[-1] == ("in_progress", "done", None)
     assert ReleaseNoteEvent.objects.filter(new_status="delivered").count() == 1
     assert DeliveryRequestEvent.objects.filter(new_status="done").count() == 1
+
+
+# --- requests made before history rows existed -----------------------------------------------------------
+
+
+def test_older_requests_get_the_rows_they_would_have_written(released, requested, customer, vn_staff):
+    """delivery/migrations/0003 writes from the dates each request keeps the rows the services write now."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module("delivery.migrations.0003_history_of_older_requests").backfill
+    delivered, note = released(out=True)
+    release_close(note=note, delivered=True, by=vn_staff)
+    cancelled = requested()
+    delivery_request_cancel(request=cancelled, by=customer)
+    started, _note = released()
+    fresh = requested()
+    written = {
+        r.pk: (rows(DeliveryRequestEvent, request=r), rows(ReleaseNoteEvent, release_note__request=r))
+        for r in (delivered, cancelled, started, fresh)
+    }
+    DeliveryRequestEvent.objects.exclude(request=fresh).delete()
+    ReleaseNoteEvent.objects.all().delete()
+    backfill(apps, None)
+    backfill(apps, None)  # twice: nothing more
+    for pk, (request_rows, note_rows) in written.items():
+        assert rows(DeliveryRequestEvent, request_id=pk) == request_rows
+        assert rows(ReleaseNoteEvent, release_note__request_id=pk) == note_rows
+    note.refresh_from_db()
+    row = ReleaseNoteEvent.objects.get(release_note=note, new_status="out")
+    assert row.at == note.out_at and row.note
+    assert DeliveryRequestEvent._meta.get_field("at").auto_now_add
