@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
+from core.numbers import DecimalField, IntegerField
 
 
 class ScanForm(StyledFormMixin, forms.Form):
@@ -32,7 +33,7 @@ def _decimal_input(step: str) -> forms.NumberInput:
 
 def _dimension_field(label) -> forms.DecimalField:
     """One side of the parcel, in cm with one decimal, 1–300 (stored in millimetres)."""
-    return forms.DecimalField(
+    return DecimalField(
         label=label,
         required=False,
         min_value=Decimal("1"),
@@ -46,7 +47,7 @@ def _dimension_field(label) -> forms.DecimalField:
 class WeightForm(StyledFormMixin, forms.Form):
     """Weight, and optionally the three dimensions (cm, one decimal), as staff read them off scale and tape."""
 
-    weight_kg = forms.DecimalField(
+    weight_kg = DecimalField(
         label=_("Weight (kg)"),
         min_value=Decimal("0.001"),
         max_value=Decimal("500"),
@@ -85,8 +86,8 @@ class WeightForm(StyledFormMixin, forms.Form):
 class DeclarationForm(StyledFormMixin, forms.Form):
     goods_vi = forms.CharField(label=_("Goods (Vietnamese)"), max_length=255, required=False)
     goods_zh = forms.CharField(label=_("Goods (Chinese)"), max_length=255, required=False)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000)
-    unit_value_cny = forms.DecimalField(
+    quantity = IntegerField(label=_("Quantity"), min_value=1, max_value=100_000)
+    unit_value_cny = DecimalField(
         label=_("Unit value (CNY)"),
         min_value=Decimal("0"),
         max_value=Decimal("100000"),
@@ -134,7 +135,7 @@ class IdentifyForm(StyledFormMixin, forms.Form):
 
 
 class AssignForm(StyledFormMixin, forms.Form):
-    customer = forms.IntegerField(widget=forms.HiddenInput)
+    customer = IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why is it theirs?"), max_length=255)
 
 

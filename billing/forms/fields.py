@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.money import vnd
+from core.numbers import IntegerField, KeyboardNumberMixin, NumberScriptError, keyboard_number_text
 
 # 1000000, 1.000.000, 1,000,000, 1 000 000: one separator, the same between every group of three digits.
 _GROUPED = re.compile(r"\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*|\d+", re.ASCII)
@@ -24,7 +25,10 @@ def parse_vnd(text, *, signed: bool = False) -> int | None:
     """A whole number of đồng as people type it: '1.500.000', '1,500,000', '1 500 000 ₫', '20.000đ'.
     With `signed`, a leading minus or plus ('-50.000' → -50000). None when it is not one: decimals
     ('1.5', '12,34', '1.000,5'), mixed separators, letters, a sign when not `signed`."""
-    text = str(text if text is not None else "").replace("\u00a0", " ").replace("\u202f", " ").strip()
+    try:  # full-width digits and marks as ASCII (core.numbers); other scripts' digits are not a number
+        text = keyboard_number_text(text).strip()
+    except NumberScriptError:
+        return None
     text = _CURRENCY.sub("", text).strip()
     sign = 1
     if signed and text[:1] in (*_MINUS, "+"):
@@ -36,8 +40,11 @@ def parse_vnd(text, *, signed: bool = False) -> int | None:
 
 
 def to_decimal(text) -> Decimal | None:
-    """'1,5', '1.5', ' 1.5 ' → Decimal('1.5'); None when it is not a plain number."""
-    text = str(text).strip().replace(" ", "")
+    """'1,5', '1.5', ' 1.5 ', '１，５' → Decimal('1.5'); None when it is not a plain number."""
+    try:
+        text = keyboard_number_text(text).strip().replace(" ", "")
+    except NumberScriptError:
+        return None
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
     if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", text):
@@ -55,7 +62,7 @@ def _at_most(limit) -> str:
 at_most_vnd = lazy(_at_most, str)  # "At most 10.000.000.000 ₫.", in the language of the page
 
 
-class VndField(forms.IntegerField):
+class VndField(KeyboardNumberMixin, forms.IntegerField):
     """Whole đồng, with or without thousands separators (see parse_vnd), in a text input that opens the
     phone's number pad. `signed`: a minus is allowed (it is refused by min_value otherwise, with a
     message, rather than as "not a number")."""
@@ -89,7 +96,7 @@ class VndField(forms.IntegerField):
         return number
 
 
-class DecimalCommaField(forms.DecimalField):
+class DecimalCommaField(KeyboardNumberMixin, forms.DecimalField):
     """A decimal that accepts a comma as the decimal mark (Vietnamese keyboards: "1,5")."""
 
     widget = forms.TextInput
@@ -152,6 +159,6 @@ def vnd_field(label, high=100_000_000, **kwargs) -> VndField:
 
 
 def whole_field(label, low, high, **kwargs) -> forms.IntegerField:
-    return forms.IntegerField(
+    return IntegerField(
         label=label, min_value=low, max_value=high, error_messages=number_errors(low, high), **kwargs
     )

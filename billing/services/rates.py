@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import Role
 from core.errors import DomainError
 from core.money import vnd_rate
+from core.numbers import DIGITS_MESSAGE, NumberScriptError, keyboard_number_text
 
 from ..models import CustomerGroup, ExchangeRate
 from ..selectors import exchange_rate_at
@@ -29,6 +30,12 @@ def _rate_text(text: str) -> Decimal | None:
     """People's ways of writing a rate → Decimal; None when it is not a number. Raises ScheduleError when
     it could be read two ways: a dot or comma followed by exactly three digits, and no other mark
     ("3.650": 3650 to a Vietnamese reader, 3.65 to an English one)."""
+    try:  # full-width digits and marks as ASCII; another script's digits are refused by name
+        text = keyboard_number_text(text)
+    except NumberScriptError as exc:
+        raise ScheduleError(
+            str(DIGITS_MESSAGE) % {"character": exc.character}, field="vnd_per_cny", code="rate"
+        ) from exc
     text = _CURRENCY.sub("", re.sub(r"\s", "", text))
     sign = ""
     if text[:1] in ("-", "−", "+"):

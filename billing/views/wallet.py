@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import customer_required
 from consignments.selectors import consignment_for_customer
 from core.errors import DomainError
+from core.numbers import parse_int
 from core.redirects import next_url
 
 from ..export import export_statement_xlsx, statement_entries, statement_page
@@ -24,11 +25,7 @@ from ..templatetags.billing_tags import vnd
 
 
 def _cursor(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
+    return parse_int(value, low=1, high=2**63 - 1)  # ASCII or full-width digits, nothing else
 
 
 # --- The extras of an order --------------------------------------------------------------------------------
@@ -151,10 +148,7 @@ def _next_url(request) -> str | None:
 def _expected(value) -> int | None:
     """The total the page showed (a hidden field); None when absent (an old page, a script): then the
     service charges the current total, as it always computes it under the wallet's lock."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return None if value is None else parse_int(value, low=None)
 
 
 @customer_required
