@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role, User, username_validator
 from consignments.models import ConsignmentStatus
 from core.forms import StyledFormMixin
 from warehouse.models import Warehouse
+from warehouse.services import UNIDENTIFIED_FLAG_DAYS
 
 from .selectors.audit import SOURCES
 
@@ -38,7 +40,7 @@ class OrderFilterForm(DateRangeMixin, StyledFormMixin, forms.Form):
     unpaid = forms.BooleanField(label=_("Not paid"), required=False)
     past_free = forms.BooleanField(label=_("Past the free storage days"), required=False)
     date_from = forms.DateField(label=_("Arrived in China from"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("to"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=pgettext_lazy("date range", "until"), required=False, widget=DATE_WIDGET)
 
 
 class ParcelFilterForm(StyledFormMixin, forms.Form):
@@ -50,6 +52,11 @@ class ParcelFilterForm(StyledFormMixin, forms.Form):
     )
     day = forms.DateField(label=_("Scanned on"), required=False, widget=DATE_WIDGET)
     unidentified = forms.BooleanField(label=_("Unidentified only"), required=False)
+    old = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old"].label = _("Waiting over %(days)d days") % {"days": UNIDENTIFIED_FLAG_DAYS}
 
 
 class CustomerSearchForm(StyledFormMixin, forms.Form):
@@ -105,8 +112,8 @@ class WarehouseForm(StyledFormMixin, forms.ModelForm):
 class AuditFilterForm(DateRangeMixin, StyledFormMixin, forms.Form):
     who = forms.CharField(label=_("Who (username)"), max_length=20, required=False)
     what = forms.ChoiceField(label=_("What"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    date_from = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=pgettext_lazy("date range", "Until"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

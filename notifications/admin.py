@@ -8,6 +8,11 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ("user", "kind", "consignment", "created_at", "read_at")
     list_filter = ("kind",)
     raw_id_fields = ("user", "consignment")
+    readonly_fields = ("data", "created_at")
+
+    def has_add_permission(self, request):
+        """Notifications are written by the services that change things (notifications.services)."""
+        return False
 
 
 @admin.register(ChannelDelivery)

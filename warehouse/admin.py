@@ -5,7 +5,7 @@ from .models import DepotProvince, Parcel, Warehouse
 
 @admin.register(Warehouse)
 class WarehouseAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "address", "postal_code", "phone", "is_active")
+    list_display = ("code", "name", "kind", "address", "postal_code", "phone", "opening_hours", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name", "address")
 

@@ -60,7 +60,7 @@ def test_anonymous_can_open_login_and_signup(client):
 
 @pytest.mark.parametrize(
     ("persona", "target"),
-    [("cn_staff", "warehouse:scan"), ("vn_staff", "warehouse:depot"), ("ops", "admin:index")],
+    [("cn_staff", "warehouse:scan"), ("vn_staff", "warehouse:depot"), ("ops", "backoffice:dashboard")],
 )
 def test_home_sends_staff_to_their_portal(request, client_of, persona, target):
     response = client_of(request.getfixturevalue(persona)).get(reverse("home"))

@@ -1,11 +1,20 @@
 """Finding a customer from one field, and everything operations see on their page."""
 
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 
 from accounts.models import Role, User
 
 MAX_MATCHES = 50
 LAST_ROWS = 20
+
+
+def _digits_only(field: str):
+    """The phone as typed at sign-up may hold spaces, dots or dashes: compare digits with digits."""
+    expression = F(field)
+    for separator in (" ", ".", "-", "(", ")", "+"):
+        expression = Replace(expression, Value(separator), Value(""))
+    return expression
 
 
 def customers_search(q: str):
@@ -15,12 +24,13 @@ def customers_search(q: str):
     customers = User.objects.filter(role=Role.CUSTOMER)
     if not q:
         return customers.none()
-    digits = "".join(ch for ch in q if ch.isdigit())
+    digits = "".join(ch for ch in q if ch.isascii() and ch.isdigit())
     phone = Q()
-    if len(digits) >= 4 and len(digits) == sum(ch.isdigit() for ch in q.replace("+", "")):
+    if len(digits) >= 4 and not any(ch.isalpha() for ch in q):
+        customers = customers.annotate(phone_digits=_digits_only("phone"))
         numbers = [digits] + (["0" + digits[2:]] if digits.startswith("84") else [])
         for number in numbers:
-            phone |= Q(phone__contains=number) | Q(addresses__phone__contains=number)
+            phone |= Q(phone_digits__contains=number) | Q(addresses__phone__contains=number)
     found = customers.filter(
         Q(customer_code__istartswith=q) | Q(username__istartswith=q) | Q(email__istartswith=q) | phone
     )

@@ -105,7 +105,7 @@ def dashboard(now=None) -> Dashboard:
         for w in warehouses.values()
         if w.kind == Warehouse.Kind.CHINA and (w.is_active or intake.get(w.pk))
     ]
-    board.intake_total = sum(intake.values())
+    board.intake_total = sum(row["count"] for row in board.intake)
 
     old = now - timedelta(days=UNIDENTIFIED_FLAG_DAYS)
     counts = unidentified_parcels().aggregate(n=Count("pk"), old=Count("pk", filter=Q(scanned_at__lt=old)))

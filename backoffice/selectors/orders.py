@@ -64,9 +64,16 @@ def orders_filtered(f: OrderFilter):
     return qs.order_by("-created_at", "-id")
 
 
-def parcels_scanned(*, warehouse: int | None = None, day: date | None = None, unidentified: bool = False):
-    """Parcels scanned on a day (Asia/Ho_Chi_Minh) at a warehouse; or the unidentified ones."""
+def parcels_scanned(
+    *, warehouse: int | None = None, day: date | None = None, unidentified: bool = False, old: bool = False
+):
+    """Parcels scanned on a day (Asia/Ho_Chi_Minh) at a warehouse; or the unidentified ones; `old`: those
+    scanned more than UNIDENTIFIED_FLAG_DAYS ago."""
+    from warehouse.services import UNIDENTIFIED_FLAG_DAYS
+
     qs = unidentified_parcels() if unidentified else Parcel.objects.all()
+    if old:
+        qs = qs.filter(scanned_at__lt=timezone.now() - timezone.timedelta(days=UNIDENTIFIED_FLAG_DAYS))
     qs = qs.select_related("warehouse", "scanned_by", "consignment__customer")
     if warehouse:
         qs = qs.filter(warehouse_id=warehouse)

@@ -61,6 +61,7 @@ def parcels(request):
             warehouse=data["warehouse"].pk if data.get("warehouse") else None,
             day=data.get("day"),
             unidentified=bool(data.get("unidentified")),
+            old=bool(data.get("old")),
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")) if rows is not None else None
     context = {"form": form, "page": page, "query": _query_without_page(request)}
