@@ -1,6 +1,8 @@
 """What the claim services share: the one status change (compare-and-set), history rows, notices, photos."""
 
+import logging
 import uuid
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,13 +11,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from core.errors import DomainError
 from notifications.services import notification_send
-from warehouse.services import _prepare_photo
+from warehouse.services import _prepare_photo, _store, _unstore
 
 from ..models import TRANSITIONS, Claim, ClaimEvent, ClaimPhoto, ClaimStatus, EventKind
 
 # The notice this app sends at each step. notifications.models.NotificationKind has no such choice yet (its
 # owner is asked to add it with its text); until then the value is stored as it will be, and the notice
 # names the order (consignment), so opening it leads to the order page and its claims.
+logger = logging.getLogger(__name__)
 CLAIM_UPDATED = "claim_updated"
 MAX_TEXT = 2000
 MAX_PHOTOS_PER_CLAIM = 20
@@ -112,9 +115,34 @@ def prepare_photos(claim_or_none, files, *, already: int = 0) -> list:
     return prepared
 
 
-def photos_save(claim: Claim, prepared, *, by, event=None) -> list[ClaimPhoto]:
+@contextmanager
+def photo_files():
+    """Around the transaction that saves photos: yields the list of files written; if anything fails (the
+    transaction rolls back, or the disk is full) they are removed again: no file without its row."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except OSError as exc:  # the media storage is full, read-only or gone
+        _unstore(stored)
+        logger.error("claim photo not stored (%s)", exc)
+        raise DomainError(
+            _(
+                "The photo could not be stored: the server's storage is full. Nothing was saved; try again later."
+            ),
+            code="storage",
+        ) from exc
+    except BaseException:
+        _unstore(stored)
+        raise
+
+
+def photos_save(claim: Claim, prepared, *, by, stored: list[str], event=None) -> list[ClaimPhoto]:
     assert transaction.get_connection().in_atomic_block
-    return [
-        ClaimPhoto.objects.create(claim=claim, event=event, image=photo, thumbnail=thumb, uploaded_by=by)
-        for photo, thumb in prepared
-    ]
+    photos = []
+    for photo, thumb in prepared:
+        row = ClaimPhoto(claim=claim, event=event, uploaded_by=by)
+        _store(row.image, photo, stored)
+        _store(row.thumbnail, thumb, stored)
+        row.save()
+        photos.append(row)
+    return photos

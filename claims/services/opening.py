@@ -7,7 +7,7 @@ from consignments.models import Consignment, ConsignmentStatus
 from core.errors import DomainError
 
 from ..models import Claim, ClaimKind, ClaimStatus, EventKind
-from .common import clean_text, event_add, notify, photos_save, prepare_photos
+from .common import clean_text, event_add, notify, photo_files, photos_save, prepare_photos
 
 MAX_ASKED_VND = 10_000_000_000  # what billing accepts in one ledger entry
 
@@ -50,7 +50,7 @@ def claim_open(*, customer, consignment, kind: str, description: str, amount_ask
         raise DomainError(_("Enter an amount between 0 and 10,000,000,000 ₫."), code="amount")
     prepared = prepare_photos(None, photos)
     try:
-        with transaction.atomic():
+        with photo_files() as stored, transaction.atomic():
             claim = Claim.objects.create(
                 customer=customer,
                 consignment=consignment,
@@ -59,7 +59,7 @@ def claim_open(*, customer, consignment, kind: str, description: str, amount_ask
                 amount_asked_vnd=amount_asked_vnd,
             )
             event = event_add(claim, kind=EventKind.STATUS, by=customer, old_status="", text=description)
-            photos_save(claim, prepared, by=customer, event=event)
+            photos_save(claim, prepared, by=customer, event=event, stored=stored)
             notify(claim)
     except IntegrityError as exc:
         raise DomainError(
@@ -83,7 +83,7 @@ def claim_reply(*, claim: Claim, by, text: str, photos=()) -> Claim:
     prepared = prepare_photos(claim, photos, already=already)
     if not text and not prepared:
         raise DomainError(_("Write a message or attach a photo."), code="text")
-    with transaction.atomic():
+    with photo_files() as stored, transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if locked.status == ClaimStatus.CLOSED:
             raise DomainError(
@@ -92,7 +92,7 @@ def claim_reply(*, claim: Claim, by, text: str, photos=()) -> Claim:
                 code="closed",
             )
         event = event_add(locked, kind=EventKind.REPLY, by=by, text=text)
-        photos_save(locked, prepared, by=by, event=event)
+        photos_save(locked, prepared, by=by, event=event, stored=stored)
         Claim.objects.filter(pk=locked.pk).update(updated_at=event.at)
         if is_ops:
             notify(locked)

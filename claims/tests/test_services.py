@@ -286,3 +286,28 @@ def test_reweigh_after_the_china_warehouse_is_refused_and_changes_nothing(in_rev
     assert exc.value.code == "locked"
     assert Claim.objects.get(pk=in_review.pk).status == S.REVIEW
     assert not in_review.events.filter(kind=EventKind.REWEIGH).exists()
+
+
+def test_a_refused_claim_leaves_no_photo_file_behind(claim, order, settings, tmp_path):
+    from pathlib import Path
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    with pytest.raises(DomainError) as exc:  # the same kind again: the unique constraint refuses it
+        claim_open(
+            customer=order.customer, consignment=order, kind="damaged", description="x", photos=[photo()]
+        )
+    assert exc.value.code == "duplicate"
+    assert [p for p in Path(tmp_path).rglob("*") if p.is_file()] == []
+
+
+def test_a_full_disk_saves_nothing(claim, customer, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+    with pytest.raises(DomainError) as exc:
+        claim_reply(claim=claim, by=customer, text="thêm ảnh", photos=[photo("d.png")])
+    assert exc.value.code == "storage"
+    assert not claim.events.filter(kind=EventKind.REPLY).exists() and claim.photos.count() == 1
