@@ -114,9 +114,13 @@ def notifications_deliver_pending(*, batch: int = 500) -> int:
 
 
 def _kick_sending() -> None:
+    """Send now what is due now (Telegram), and again once the e-mails have waited for their digest."""
+    from .channels.planning import email_digest_wait
     from .tasks import send_notification_deliveries
 
     publish(send_notification_deliveries)
+    if wait := email_digest_wait():
+        publish(send_notification_deliveries, countdown=wait + 1)
 
 
 def _with_existing_targets(pending: list[PendingNotification]) -> list[PendingNotification]:

@@ -219,6 +219,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # --- Notifications by e-mail and Telegram (notifications/channels) ---
 # A message still failing after this many attempts (retried 1, 2, 4 … minutes apart) is marked failed.
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+# An e-mail waits this long for others to the same user: all go out as one digest (0: each at once).
+NOTIFY_EMAIL_DIGEST_SECONDS = env.int("NOTIFY_EMAIL_DIGEST_SECONDS", default=60)
 # Telegram: without a bot token the Telegram link is hidden. The webhook is /webhooks/telegram/<secret>/;
 # give the same secret to setWebhook as secret_token (Telegram sends it in X-Telegram-Bot-Api-Secret-Token).
 TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", default="")

@@ -8,15 +8,18 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 
 from .errors import PermanentFailure, TemporaryFailure
-from .render import render_email, site_url
+from .render import render_digest, render_email, site_url
 
 
-def send_email(delivery, *, connection) -> None:
-    notification = delivery.notification
-    user = notification.user
+def send_email(deliveries, *, connection) -> None:
+    """One e-mail for one user's deliveries: the notification itself, or a digest of several."""
+    notifications = [d.notification for d in deliveries]
+    user = notifications[0].user
     if not user.is_active or not user.email:
         raise PermanentFailure("no e-mail address")
-    subject, body = render_email(notification)
+    subject, body = (
+        render_email(notifications[0]) if len(notifications) == 1 else render_digest(notifications)
+    )
     message = EmailMessage(
         subject=subject,
         body=body,

@@ -4,7 +4,7 @@ Notification.message, rendered in the reader's language."""
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 
 def language_of(user) -> str:
@@ -25,6 +25,12 @@ def render_notification(notification) -> tuple[str, str]:
         return subject, notification.message
 
 
+def _footer() -> str:
+    return "--\n" + gettext(
+        "You receive this e-mail because you chose these notifications. Change your choices: %(url)s"
+    ) % {"url": site_url(reverse("notifications:settings"))}
+
+
 def render_email(notification) -> tuple[str, str]:
     subject, text = render_notification(notification)
     with translation.override(language_of(notification.user)):
@@ -33,14 +39,22 @@ def render_email(notification) -> tuple[str, str]:
                 text,
                 gettext("See it on the website: %(url)s")
                 % {"url": site_url(reverse("notifications:open", args=[notification.pk]))},
-                "--\n"
-                + gettext(
-                    "You receive this e-mail because you chose these notifications. Change your choices: %(url)s"
-                )
-                % {"url": site_url(reverse("notifications:settings"))},
+                _footer(),
             ]
         )
     return subject, body
+
+
+def render_digest(notifications) -> tuple[str, str]:
+    """Several notifications to one user in one e-mail (those due together: NOTIFY_EMAIL_DIGEST_SECONDS)."""
+    with translation.override(language_of(notifications[0].user)):
+        subject = ngettext(
+            "%(brand)s: %(n)d notification", "%(brand)s: %(n)d notifications", len(notifications)
+        ) % {"brand": settings.BRAND_MARK, "n": len(notifications)}
+        items = [
+            f"• {n.message}\n  {site_url(reverse('notifications:open', args=[n.pk]))}" for n in notifications
+        ]
+        return subject, "\n\n".join([*items, _footer()])
 
 
 def render_telegram(notification) -> str:

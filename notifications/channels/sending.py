@@ -25,6 +25,7 @@ RUN_FOR_S = 45  # claim no new batch after this: the task's time limit leaves ro
 # taken as not sent and retried. If that worker died after the message left, the message goes out twice.
 SENDING_STALE_AFTER = timedelta(minutes=10)
 BACKOFF_MAX = timedelta(hours=6)
+DIGEST_MAX = 50  # notifications in one e-mail at most
 
 
 def backoff(attempts: int) -> timedelta:
@@ -40,28 +41,55 @@ def deliveries_release_stale(*, now=None) -> int:
 
 
 def _claim(batch: int) -> list[ChannelDelivery]:
-    """Take up to `batch` due rows: SKIP LOCKED leaves rows another run is claiming, and the
-    compare-and-set pending → sending (under this run's claim id) makes each row this run's alone."""
+    """Take up to `batch` due rows, and every other due e-mail of the same users (one digest each):
+    SKIP LOCKED leaves rows another run is claiming, and the compare-and-set pending → sending (under
+    this run's claim id) makes each row this run's alone."""
     now = timezone.now()
     claim = uuid.uuid4().hex
     channels = [EMAIL, TELEGRAM] if telegram_enabled() else [EMAIL]
+    due = ChannelDelivery.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+        status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    )
     with transaction.atomic():
-        ids = list(
-            ChannelDelivery.objects.select_for_update(skip_locked=True)
-            .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now, channel__in=channels)
+        first = list(
+            due.filter(channel__in=channels)
             .order_by("next_attempt_at", "id")
-            .values_list("id", flat=True)[:batch]
+            .values_list("id", "channel", "notification__user_id")[:batch]
         )
-        if not ids:
+        if not first:
             return []
+        ids = [pk for pk, _channel, _user in first]
+        mailed = {user for _pk, channel, user in first if channel == EMAIL}
+        if mailed:
+            ids += list(
+                due.filter(channel=EMAIL, notification__user_id__in=mailed)
+                .exclude(pk__in=ids)
+                .order_by("id")
+                .values_list("id", flat=True)[: DIGEST_MAX * len(mailed)]
+            )
         ChannelDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
             status=DeliveryStatus.SENDING, claim=claim, claimed_at=now, attempts=F("attempts") + 1
         )
     return list(
         ChannelDelivery.objects.filter(claim=claim, status=DeliveryStatus.SENDING)
         .select_related("notification__user", "notification__consignment", "notification__tracking")
-        .order_by("id")
+        .order_by("notification__created_at", "id")
     )
+
+
+def _groups(claimed: list[ChannelDelivery]) -> list[list[ChannelDelivery]]:
+    """One group per message to send: a user's e-mails together (a digest), each Telegram row alone."""
+    emails: dict[int, list[ChannelDelivery]] = {}
+    groups = []
+    for delivery in claimed:
+        if delivery.channel == EMAIL:
+            if delivery.notification.user_id not in emails:
+                emails[delivery.notification.user_id] = []
+                groups.append(emails[delivery.notification.user_id])
+            emails[delivery.notification.user_id].append(delivery)
+        else:
+            groups.append([delivery])
+    return groups
 
 
 def _finish(delivery: ChannelDelivery, **fields) -> bool:
@@ -74,66 +102,69 @@ def _finish(delivery: ChannelDelivery, **fields) -> bool:
     return bool(done)
 
 
-def _send(delivery: ChannelDelivery, connection) -> None:
-    if delivery.channel == EMAIL:
-        send_email(delivery, connection=connection)
-    elif delivery.channel == TELEGRAM:
-        send_telegram(delivery)
+def _send(group: list[ChannelDelivery], connection) -> None:
+    channel = group[0].channel
+    if channel == EMAIL:
+        send_email(group, connection=connection)
+    elif channel == TELEGRAM:
+        send_telegram(group[0])
     else:
-        raise PermanentFailure(f"unknown channel {delivery.channel}")
+        raise PermanentFailure(f"unknown channel {channel}")
 
 
-def _send_one(delivery: ChannelDelivery, connection) -> str:
-    max_attempts = settings.NOTIFY_MAX_ATTEMPTS
+def _send_group(group: list[ChannelDelivery], connection) -> str:
+    """Send one message (one notification, or a user's e-mail digest) and record the outcome on each row."""
+    channel = group[0].channel
     try:
-        _send(delivery, connection)
+        _send(group, connection)
     except PermanentFailure as exc:
-        _finish(delivery, status=DeliveryStatus.FAILED, last_error=str(exc)[:300])
-        logger.warning("delivery %s (%s) failed for good: %s", delivery.pk, delivery.channel, exc)
+        for delivery in group:
+            _finish(delivery, status=DeliveryStatus.FAILED, last_error=str(exc)[:300])
+        logger.warning("%d %s deliveries failed for good: %s", len(group), channel, exc)
         return DeliveryStatus.FAILED
     except Exception as exc:  # noqa: BLE001 — anything else is taken as passing: retry with backoff
         error = str(exc)[:300] if isinstance(exc, TemporaryFailure) else f"{type(exc).__name__}: {exc}"[:300]
-        if delivery.attempts >= max_attempts:
-            _finish(delivery, status=DeliveryStatus.FAILED, last_error=error)
-            logger.warning(
-                "delivery %s (%s) failed %d times: %s",
-                delivery.pk,
-                delivery.channel,
-                delivery.attempts,
-                error,
-            )
-            return DeliveryStatus.FAILED
-        wait = backoff(delivery.attempts)
         retry_after = getattr(exc, "retry_after", None)
-        if isinstance(retry_after, int) and retry_after > 0:
-            wait = max(wait, timedelta(seconds=retry_after))
-        _finish(
-            delivery,
-            status=DeliveryStatus.PENDING,
-            next_attempt_at=timezone.now() + wait,
-            last_error=error,
-        )
-        logger.info("delivery %s (%s) will be retried: %s", delivery.pk, delivery.channel, error)
-        if connection is not None and delivery.channel == EMAIL:
+        outcome = DeliveryStatus.FAILED
+        for delivery in group:
+            if delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+                _finish(delivery, status=DeliveryStatus.FAILED, last_error=error)
+                continue
+            wait = backoff(delivery.attempts)
+            if isinstance(retry_after, int) and retry_after > 0:
+                wait = max(wait, timedelta(seconds=retry_after))
+            _finish(
+                delivery,
+                status=DeliveryStatus.PENDING,
+                next_attempt_at=timezone.now() + wait,
+                last_error=error,
+            )
+            outcome = DeliveryStatus.PENDING
+        logger.info("%d %s deliveries: %s (%s)", len(group), channel, error, outcome)
+        if connection is not None and channel == EMAIL:
             connection.close()  # a broken SMTP session is opened afresh for the next message
-        return DeliveryStatus.PENDING
-    _finish(delivery, status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+        return outcome
+    sent_at = timezone.now()
+    for delivery in group:
+        _finish(delivery, status=DeliveryStatus.SENT, sent_at=sent_at, last_error="")
     return DeliveryStatus.SENT
 
 
 def deliveries_send_due(*, batch: int = BATCH, run_for_s: float = RUN_FOR_S) -> dict:
-    """Send what is due; returns counts by outcome and whether rows are left (`more`)."""
+    """Send what is due; returns counts of rows by outcome, of messages sent or tried (a digest is one),
+    and whether rows are left (`more`)."""
     started = time.monotonic()
-    counts = {"sent": 0, "failed": 0, "retry": 0, "more": False}
+    counts = {"sent": 0, "failed": 0, "retry": 0, "messages": 0, "more": False}
     deliveries_release_stale()
     connection = get_connection()
     try:
         while True:
             claimed = _claim(batch)
-            for delivery in claimed:
-                outcome = _send_one(delivery, connection)
-                key = {"sent": "sent", "failed": "failed"}.get(outcome, "retry")
-                counts[key] += 1
+            groups = _groups(claimed)
+            for group in groups:
+                outcome = _send_group(group, connection)
+                counts[{"sent": "sent", "failed": "failed"}.get(outcome, "retry")] += len(group)
+            counts["messages"] += len(groups)
             if len(claimed) < batch:
                 return counts
             if time.monotonic() - started > run_for_s:

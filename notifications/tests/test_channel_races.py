@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from accounts.tests.factories import CustomerFactory
 from conftest import need
 from core.testing import run_threads
 from notifications import services
@@ -25,26 +26,25 @@ def postgres():
 
 
 @pytest.fixture
-def readers(postgres, customer, other_customer, settings, monkeypatch):
+def readers(postgres, settings, monkeypatch):
+    """Twenty customers with an e-mail address, two notifications each (each pair one digest)."""
     settings.EMAIL_BACKEND = "notifications.tests.mail_backends.SlowBackend"
     # No task runs by itself here (eager Celery would run it at each commit): the threads run them.
     monkeypatch.setattr(services, "notifications_kick", lambda: None)
     monkeypatch.setattr(services, "_kick_sending", lambda: None)
-    for user in (customer, other_customer):
-        user.email = f"{user.username}@example.vn"
-        user.save(update_fields=["email"])
+    users = [CustomerFactory(email=f"khach{i}@example.vn") for i in range(N // 2)]
     for i in range(N):
-        user = customer if i % 2 else other_customer
         notification_send(
-            user_id=user.pk,
+            user_id=users[i % len(users)].pk,
             kind=NotificationKind.WALLET_CREDITED,
             data={"amount_vnd": 1000 * (i + 1), "balance_vnd": 1000 * (i + 1), "why": "Bank top-up"},
         )
-    return customer, other_customer
+    return users
 
 
 def notification_ids_mailed():
-    return [int(re.search(r"/notifications/(\d+)/", m.body).group(1)) for m in mail.outbox]
+    """Every notification named in every e-mail (a digest names several)."""
+    return [int(pk) for m in mail.outbox for pk in re.findall(r"/notifications/(\d+)/", m.body)]
 
 
 def assert_each_sent_once():

@@ -50,10 +50,12 @@ def test_by_default_arrivals_and_money_are_emailed_and_the_rest_is_not(reader, o
 
     counts = deliveries_send_due()
 
-    assert counts["sent"] == 2
-    assert [m.to for m in mail.outbox] == [[reader.email], [reader.email]]
-    assert "SF100000000001" in mail.outbox[0].body and "KG10000001" in mail.outbox[0].body
-    assert "500.000" in mail.outbox[1].body  # money in VND, written as core.money writes it
+    assert (counts["sent"], counts["messages"]) == (2, 1)  # due together: one digest
+    (message,) = mail.outbox
+    assert message.to == [reader.email]
+    assert "SF100000000001" in message.body and "KG10000001" in message.body
+    assert "500.000" in message.body  # money in VND, written as core.money writes it
+    assert "GH0001" not in message.body and "2027" not in message.body
     # In the app: all four, whatever the e-mail choices.
     assert Notification.objects.filter(user=reader).count() == 4
 
@@ -145,6 +147,57 @@ def test_after_commit_the_email_goes_out_through_the_tasks(reader, order, django
     assert ChannelDelivery.objects.get().status == DeliveryStatus.SENT
 
 
+# --- digests --------------------------------------------------------------------------------------------
+
+
+def test_notifications_due_together_go_out_as_one_digest_in_the_users_language(reader, customer):
+    reader.language = "en"
+    reader.save(update_fields=["language"])
+    orders = [ConsignmentFactory(customer=reader, code=f"KG2000000{i}") for i in range(3)]
+    notifications = [notify(reader, NotificationKind.ARRIVED_CHINA, o) for o in orders]
+
+    assert deliveries_send_due()["messages"] == 1
+    (message,) = mail.outbox
+    assert message.subject == "123PO: 3 notifications"
+    for n, order in zip(notifications, orders, strict=True):
+        assert order.code in message.body and f"/notifications/{n.pk}/" in message.body
+    assert set(ChannelDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_one_notification_alone_is_a_plain_email(reader, order):
+    reader.language = "en"
+    reader.save(update_fields=["language"])
+    notify(reader, NotificationKind.ARRIVED_CHINA, order)
+    deliveries_send_due()
+    assert mail.outbox[0].subject == "123PO: Parcel arrived at the China warehouse"
+
+
+def test_with_a_worker_emails_wait_for_their_digest_and_telegram_does_not(reader, order, settings):
+    from notifications.channels.models import TelegramLink
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as with Redis and a worker (nothing is published here)
+    settings.NOTIFY_EMAIL_DIGEST_SECONDS = 60
+    settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_BOT_NAME = "1:x", "KyGuiTestBot"
+    TelegramLink.objects.create(user=reader, chat_id=1)
+    notification_send(user_id=reader.pk, kind=NotificationKind.ARRIVED_CHINA, consignment_id=order.pk)
+    before = timezone.now()
+    notifications_deliver_pending()
+    waits = {d.channel: d.next_attempt_at - before for d in ChannelDelivery.objects.all()}
+    assert timedelta(seconds=59) < waits["email"] <= timedelta(seconds=61)
+    assert waits["telegram"] <= timedelta(seconds=1)
+
+
+def test_a_digest_fails_and_is_retried_as_a_whole(reader, settings):
+    orders = [ConsignmentFactory(customer=reader) for _ in range(2)]
+    for o in orders:
+        notify(reader, NotificationKind.ARRIVED_CHINA, o)
+    settings.EMAIL_BACKEND = "notifications.tests.mail_backends.DownBackend"
+    assert deliveries_send_due() == {"sent": 0, "failed": 0, "retry": 2, "messages": 1, "more": False}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ChannelDelivery.objects.update(next_attempt_at=timezone.now())
+    assert deliveries_send_due()["messages"] == 1 and len(mail.outbox) == 1
+
+
 # --- failures --------------------------------------------------------------------------------------------
 
 
@@ -186,7 +239,7 @@ def test_a_refused_address_is_marked_failed_and_not_retried(reader, order, setti
     delivery = ChannelDelivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED and "User unknown" in delivery.last_error
     ChannelDelivery.objects.update(next_attempt_at=timezone.now() - timedelta(days=1))
-    assert deliveries_send_due() == {"sent": 0, "failed": 0, "retry": 0, "more": False}
+    assert deliveries_send_due() == {"sent": 0, "failed": 0, "retry": 0, "messages": 0, "more": False}
 
 
 def test_a_message_failing_every_time_is_given_up_after_the_last_attempt(reader, order, settings):
