@@ -11,6 +11,8 @@ How a notification reaches a channel, exactly once:
    (compare-and-set sending → sent). Two runs at once never claim the same row.
 3. A passing failure (SMTP down, Telegram 429/5xx, a timeout) puts the row back to pending with a
    backoff; a permanent one (address refused, chat blocked) or too many attempts marks it failed.
+4. E-mails wait NOTIFY_EMAIL_DIGEST_SECONDS (with a worker; none in-process): a user's e-mails due together
+   are claimed together and sent as one digest, and share its outcome. Telegram messages go at once.
 
 The one window: a worker killed after the message left and before the row was marked sent. The row stays
 "sending"; after SENDING_STALE_AFTER it is taken as not sent and retried, so that message goes out twice.
