@@ -30,7 +30,7 @@ def test_settings_lock_by_username_and_address_in_the_database_for_a_while():
     assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
     assert settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60  # nobody is locked out for good
-    assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    assert settings.AUTHENTICATION_BACKENDS[0] == "accounts.throttling.ThrottlingBackend"
     assert "accounts.backends.UserWithWarehouseBackend" in settings.AUTHENTICATION_BACKENDS
 
 
@@ -95,3 +95,10 @@ def test_the_admin_login_is_throttled_too(client, ops):
             reverse("admin:login"), {"username": "vanhanh", "password": "wrong"}, REMOTE_ADDR="203.0.113.7"
         )
     assert response.status_code == 429 and "Too many failed attempts" in response.text
+
+
+def test_the_test_clients_login_still_works(client, customer):
+    """Django's Client.login() authenticates without a request: nothing to throttle, and no error."""
+    assert client.login(username="thubin89x", password=RIGHT) is True
+    assert client.session[SESSION_KEY] == str(customer.pk)
+    assert client.login(username="thubin89x", password="wrong") is False

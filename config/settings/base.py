@@ -82,7 +82,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # Axes' backend first: it refuses a locked-out username and address before the password is checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.throttling.ThrottlingBackend",  # axes' check, skipped without a request (Client.login)
     "accounts.backends.UserWithWarehouseBackend",
 ]
 # Sessions read from the cache (Redis in production), written through to the database.
