@@ -4,12 +4,14 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import i18n
 
 from addresses.selectors import addresses_for
 from consignments.selectors import consignments_for_customer
+from core.redirects import SafeNextMixin, safe_next_url
 from tracking.selectors import tracking_numbers_for
 
 from .forms import LoginForm, SignUpForm
@@ -87,7 +89,7 @@ def _set_language_cookie(response, language: str) -> None:
     )
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(SafeNextMixin, auth_views.LoginView):
     """Django's login, which also brings back the language the person last chose."""
 
     authentication_form = LoginForm
@@ -101,9 +103,15 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+class LogoutView(SafeNextMixin, auth_views.LogoutView):
+    """Django's logout; a `next` goes only to a page of this site."""
+
+
 def set_language(request):
     """Django's language switch (/i18n/setlang/), which also remembers the choice of a signed-in person."""
     response = i18n.set_language(request)
+    if isinstance(response, HttpResponseRedirect):  # Django's check lets a relative `next` ("0") through
+        response["Location"] = safe_next_url(request, response["Location"]) or "/"
     chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)  # set for any language Django knows
     offered = {code for code, _name in settings.LANGUAGES}
     if (
