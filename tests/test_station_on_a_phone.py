@@ -73,3 +73,53 @@ def test_saving_a_weight_keeps_the_place_and_the_keyboard_closed(
             assert "scan-input" in focused, f"the scanner's input should have the focus: {focused}"
     finally:
         context.close()
+
+
+SCAN_PAGES = {
+    "vn_staff": ["/staff/vn/", "/staff/vn/receiving/", "/staff/vn/counter/"],
+    "cn_staff": ["/staff/cn/scan/", "/staff/cn/dispatch/"],
+}
+
+
+SIZES = {
+    "phone": PHONE,
+    "phone-landscape": {"width": 844, "height": 390},
+    "desk": {"width": 1024, "height": 768},
+}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("who", list(SCAN_PAGES))
+def test_scan_fields_are_wide_enough_for_a_code(request, browser, live_server, who, size):
+    """A scan field is where a 15-character code is typed or read: on a 390 px phone it gets most of the
+    width (the buttons wrap below it); elsewhere it is never squeezed beside its buttons (at least 14 rem);
+    the page does not scroll sideways."""
+    user = request.getfixturevalue(who)
+    viewport, phone = SIZES[size], size != "desk"
+    context = browser.new_context(
+        base_url=live_server.url, viewport=viewport, is_mobile=phone, has_touch=phone, locale="vi-VN"
+    )
+    context.set_default_timeout(8_000)
+    try:
+        staff = context.new_page()
+        staff.goto("/accounts/login/")
+        staff.fill("input[name=username]", user.username)
+        staff.fill("input[name=password]", PASSWORD)
+        with staff.expect_navigation():
+            staff.click("main form button[type=submit]")
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        for path in SCAN_PAGES[who]:
+            staff.goto(path)
+            staff.screenshot(
+                path=SCREENS / f"scan-field-{size}{path.replace('/', '-').rstrip('-')}.png", full_page=True
+            )
+            widths = staff.eval_on_selector_all(
+                "main input.scan-input, main input[name=code], main input[name=q], main input[name=tick]",
+                "els => els.filter(e => e.type !== 'hidden').map(e => Math.round(e.getBoundingClientRect().width))",
+            )
+            assert widths, f"{path}: no scan field"
+            least = 0.6 * viewport["width"] if size == "phone" else 14 * 16
+            assert min(widths) >= least, f"{path}: scan fields {widths} px wide"
+            assert staff.evaluate("document.documentElement.scrollWidth") <= viewport["width"], path
+    finally:
+        context.close()
