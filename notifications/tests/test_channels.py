@@ -284,3 +284,13 @@ def test_a_late_finish_does_not_overwrite_a_row_another_run_took(reader, order):
     ChannelDelivery.objects.update(claim="someone-else")  # released as stale and claimed again meanwhile
     assert _finish(mine, status=DeliveryStatus.SENT) is False
     assert ChannelDelivery.objects.get().status == DeliveryStatus.SENDING
+
+
+def test_an_unreachable_smtp_server_is_retried(reader, order, settings):
+    """Django's SMTP backend as production configures it, pointed at a port where nothing listens."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    notify(reader, NotificationKind.ARRIVED_CHINA, order)
+    assert deliveries_send_due()["retry"] == 1
+    delivery = ChannelDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING and "ConnectionRefused" in delivery.last_error
