@@ -8,18 +8,12 @@ back button brought back an old form, or when the browser refuses cookies. The e
 from django.conf import settings
 from django.http import HttpResponseForbidden
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from core.redirects import safe_next_url
 
 
 def csrf_failure(request, reason=""):
-    referer = request.headers.get("Referer", "")
-    back = (
-        referer
-        if url_has_allowed_host_and_scheme(
-            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-        else ""
-    )
+    back = safe_next_url(request, request.headers.get("Referer", "")) or ""  # a page of this site, or none
     no_cookie = settings.CSRF_COOKIE_NAME not in request.COOKIES  # cookies blocked, or a first visit
     html = render_to_string("errors/csrf.html", {"back": back, "no_cookie": no_cookie})
     return HttpResponseForbidden(html)
