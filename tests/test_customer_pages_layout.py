@@ -111,3 +111,27 @@ def test_every_customer_page_fits(browser, live_server, customer, lived_in, size
         assert not too_wide, f"sideways scroll at {size}: {too_wide}"
     finally:
         context.close()
+
+
+def test_after_registering_one_code_the_cursor_is_back_in_the_code_field(browser, live_server, customer):
+    context = browser.new_context(base_url=live_server.url, viewport=SIZES["desk"], locale="vi-VN")
+    context.set_default_timeout(8_000)
+    try:
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", customer.username)
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        page.goto("/tracking/")
+        page.evaluate("window.__sameDocument = 'yes'")
+        for code in ("SF1234567890123", "YT7654321098765"):
+            page.fill("#id_code", code)
+            page.fill("#id_note", "2 đôi giày")  # the cursor left the code field
+            page.click("#tracking-content form[method=post] button[type=submit]")
+            page.wait_for_selector(f"[data-testid=tracking-row] >> text={code}")
+            page.wait_for_function("document.activeElement && document.activeElement.id === 'id_code'")
+            assert page.input_value("#id_code") == ""
+        assert page.evaluate("window.__sameDocument") == "yes"  # htmx, not a page load
+    finally:
+        context.close()
