@@ -123,3 +123,54 @@ def test_scan_fields_are_wide_enough_for_a_code(request, browser, live_server, w
             assert staff.evaluate("document.documentElement.scrollWidth") <= viewport["width"], path
     finally:
         context.close()
+
+
+def test_the_dispatch_list_on_a_phone_ticks_a_scanned_label(browser, live_server, cn_staff, customer):
+    from consignments.tests.factories import ConsignmentFactory
+    from warehouse.models import Parcel
+
+    declared = {"goods_vi": "giày", "goods_quantity": 3, "goods_unit_value_fen": 5000, "weight_g": 1250}
+    orders = [
+        ConsignmentFactory(
+            customer=customer, code=f"KG1000000{n}", tracking_code=f"YT555000000{n}", **declared
+        )
+        for n in range(1, 4)
+    ]
+    Parcel.objects.filter(consignment__in=orders).update(weight_g=1250, chargeable_weight_g=1250)
+    ConsignmentFactory(customer=customer, code="KG10000009")  # not weighed, not declared
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True, locale="vi-VN"
+    )
+    context.set_default_timeout(8_000)
+    try:
+        staff = context.new_page()
+        staff.goto("/accounts/login/")
+        staff.fill("input[name=username]", cn_staff.username)
+        staff.fill("input[name=password]", PASSWORD)
+        with staff.expect_navigation():
+            staff.click("main form button[type=submit]")
+        staff.goto("/staff/cn/dispatch/")
+        staff.evaluate("window.__sameDocument = 'yes'")
+        for scanned in ("KG10000002", "]C1YT5550000003"):
+            staff.fill("#id_tick", scanned)
+            staff.press("#id_tick", "Enter")
+        staff.fill("#id_tick", "KG99999999")
+        staff.press("#id_tick", "Enter")
+        status = staff.inner_text("[data-testid=dispatch-scan-status]")
+        assert "KG99999999" in status
+        ticked = staff.eval_on_selector_all(
+            "#dispatch-form input[name=ids]:checked", "boxes => boxes.map(b => b.getAttribute('aria-label'))"
+        )
+        assert sorted(ticked) == ["KG10000002", "KG10000003"]
+        assert staff.evaluate("window.__sameDocument") == "yes"  # ticked in place, nothing dispatched
+        assert staff.locator("[data-testid=not-declared]").count() == 1
+        assert staff.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        staff.screenshot(path=SCREENS / "dispatch-phone.png", full_page=True)
+        staff.click("[data-testid=dispatch-button]")
+        staff.wait_for_load_state("load")
+        staff.wait_for_selector(".alert-success")
+        shipped = sorted(o.code for o in type(orders[0]).objects.filter(status="in_transit"))
+        assert shipped == ["KG10000002", "KG10000003"]
+    finally:
+        context.close()
