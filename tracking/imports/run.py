@@ -32,7 +32,7 @@ from .headers import find_layout
 from .number_formats import WithDecimals
 from .reading import cell_text, guarded, open_rows, unreadable
 
-REFUSED_SHOWN = 50  # refused rows listed on the import's page; the result file lists them all
+REFUSED_SHOWN = 20  # refused rows listed on the import's page; the result file lists them all
 
 _QUOTED_LITERAL = re.compile(r'^=\s*"([^"]*)"\s*$')  # ="78123456789012": how exports keep long numbers text
 
