@@ -132,6 +132,11 @@ def test_claim_from_opening_to_refund(browse, tmp_path, customer, ops):
     assert money.vnd(REFUND) in phone.inner_text("[data-testid=claim-refund]")
     assert phone.locator("[data-testid=claim-event]").count() == 3  # opened, accepted, resolved
     shot(phone, "06-phone-claim-refunded")
+    phone.fill("[data-testid=claim-reply] textarea[name=text]", "Cảm ơn, đã nhận tiền.")
+    phone.click("[data-testid=claim-reply] button[type=submit]")  # htmx: the conversation is swapped in place
+    phone.wait_for_selector("[data-testid=reply-sent]")
+    assert phone.url.endswith(f"/claims/{claim.pk}/")
+    assert phone.locator("[data-testid=claim-event]").count() == 4
     with phone.expect_navigation():
         phone.click("[data-testid=claim-refund] a")
     row = phone.locator(f"[data-testid=entry-row][data-id='{entry.pk}']")

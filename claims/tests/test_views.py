@@ -284,3 +284,15 @@ def test_operations_reweigh_at_the_china_warehouse(client_of, customer, schedule
     assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.RESOLVED
     body = client_of(customer).get(reverse("claims:detail", args=[claim.pk])).content.decode()
     assert 'data-testid="event-reweigh"' in body and "5 kg → 3.2 kg" in body
+
+
+def test_customer_reply_through_htmx_swaps_the_conversation(client_of, claim, customer, english):
+    client = client_of(customer)
+    url_ = reverse("claims:reply", args=[claim.pk])
+    response = client.post(url_, {"text": "cảm ơn"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert 'id="claim-conversation"' in body and 'data-testid="reply-sent"' in body and "cảm ơn" in body
+    refused = client.post(url_, {"text": ""}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200 and "Write a message or attach a photo." in refused.content.decode()
+    assert claim.events.filter(kind=EventKind.REPLY).count() == 1

@@ -72,12 +72,15 @@ def claim_detail(request, pk):
     return _detail(request, claim, ReplyForm())
 
 
-def _detail(request, claim, form, *, error=None, status=200):
+def _detail(request, claim, form, *, error=None, status=200, sent=False):
+    """The claim's page; to htmx, only its conversation (timeline and reply form), with 200 even for a
+    refused message (htmx swaps only successful answers)."""
+    template = "claims/detail.html#conversation" if request.htmx else "claims/detail.html"
     return render(
         request,
-        "claims/detail.html",
-        {"claim": claim, "events": timeline(claim), "form": form, "error": error},
-        status=status,
+        template,
+        {"claim": claim, "events": timeline(claim), "form": form, "error": error, "sent": sent},
+        status=200 if request.htmx else status,
     )
 
 
@@ -90,7 +93,7 @@ def claim_reply_view(request, pk):
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            claim_reply(
+            claim = claim_reply(
                 claim=claim,
                 by=request.user,
                 text=form.cleaned_data["text"],
@@ -98,6 +101,8 @@ def claim_reply_view(request, pk):
             )
         except DomainError as exc:
             return _detail(request, claim, form, error=exc.message, status=400)
+        if request.htmx:
+            return _detail(request, claim, ReplyForm(), sent=True)
         messages.success(request, _("Your message is added to the claim."))
         return redirect("claims:detail", pk=claim.pk)
     return _detail(request, claim, form, status=400)
