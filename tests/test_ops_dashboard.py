@@ -107,3 +107,25 @@ def test_the_dashboard_counts_what_the_database_holds(browse):
     shot(phone, "orders-390")
     table = phone.locator(".table-responsive").first
     assert table.evaluate("el => el.scrollWidth <= el.clientWidth"), "the orders table is cut off on a phone"
+
+
+def test_the_other_portal_pages_fit_a_desk_and_a_phone(browse):
+    world = build_world()
+    office = OperationsFactory(username="vanphong", is_staff=False, is_superuser=False)
+    order = Consignment.objects.filter(status=ConsignmentStatus.AWAITING_DELIVERY).order_by("id").first()
+    pages = {
+        "customer": f"/staff/ops/customers/{order.customer_id}/",
+        "order": f"/staff/ops/orders/{order.pk}/",
+        "parcels": f"/staff/ops/parcels/?warehouse={world['gz'].pk}",
+        "staff": "/staff/ops/staff/",
+        "staff-new": "/staff/ops/staff/new/",
+        "warehouses": "/staff/ops/warehouses/",
+        "audit": "/staff/ops/audit/",
+    }
+    for phone in (False, True):
+        page = browse(office, phone=phone)
+        for name, url in pages.items():
+            page.goto(url)
+            shot(page, f"{name}-{390 if phone else 1366}")
+            for box in page.locator(".table-responsive").all():
+                assert box.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), f"{name}: a table is cut off"

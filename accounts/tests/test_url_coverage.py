@@ -151,6 +151,7 @@ URLS_WITH_VIEW_TESTS = {
     # backoffice/tests/test_views.py
     "backoffice:dashboard",
     "backoffice:orders",
+    "backoffice:order",
     "backoffice:parcels",
     "backoffice:customers",
     "backoffice:customer",

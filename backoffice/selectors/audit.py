@@ -25,6 +25,28 @@ from .dashboard import local_day_start
 PAGE_SIZE = 50
 
 
+def data_summary(data) -> str:
+    """A history row's details on one short line: the values set (empty ones left out), then what they
+    were ("previous")."""
+    if not isinstance(data, dict):
+        return str(data or "")
+
+    def pairs(d):
+        return "; ".join(
+            f"{k}: {v}"
+            for k, v in d.items()
+            if v not in (None, "", [], {}) and not isinstance(v, dict | list)
+        )
+
+    text = pairs(data)
+    previous = data.get("previous")
+    if isinstance(previous, dict) and pairs(previous):
+        text = f"{text} ({_('before')}: {pairs(previous)})"
+    elif previous not in (None, "", [], {}) and not isinstance(previous, dict | list):
+        text = f"{text} ({_('before')}: {previous})"
+    return text
+
+
 @dataclass(frozen=True)
 class AuditRow:
     at: datetime
@@ -84,7 +106,7 @@ class OrderEvents(Source):
             e,
             what=e.get_kind_display(),
             subject=e.consignment.code,
-            url=reverse("backoffice:orders") + f"?q={e.consignment.code}",
+            url=reverse("backoffice:order", args=[e.consignment_id]),
             detail=detail,
         )
 

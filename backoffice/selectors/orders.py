@@ -81,3 +81,51 @@ def parcels_scanned(
         start = local_day_start(day)
         qs = qs.filter(scanned_at__gte=start, scanned_at__lt=start + timezone.timedelta(days=1))
     return qs.order_by("-scanned_at", "-id")
+
+
+def order_page(pk: int) -> dict | None:
+    """One order as operations see it: parcels with their photos, the whole history, its charges, the
+    wallet entries about it, its claims. A fixed number of queries."""
+    from billing.models import WalletEntry
+    from consignments.models import ConsignmentEvent
+
+    order = (
+        Consignment.objects.select_related("customer", "current_warehouse", "destination")
+        .filter(pk=pk)
+        .first()
+    )
+    if order is None:
+        return None
+    from .audit import data_summary
+
+    events = list(
+        ConsignmentEvent.objects.filter(consignment=order)
+        .select_related("by", "warehouse")
+        .order_by("at", "id")
+    )
+    for event in events:
+        event.summary = data_summary(event.data)
+    context = {
+        "order": order,
+        "parcels": list(
+            Parcel.objects.filter(consignment=order)
+            .select_related("warehouse", "scanned_by")
+            .prefetch_related("photos")
+            .order_by("piece_number", "id")
+        ),
+        "events": list(
+            ConsignmentEvent.objects.filter(consignment=order)
+            .select_related("by", "warehouse")
+            .order_by("at", "id")
+        ),
+        "charges": list(Charge.objects.filter(consignment=order).select_related("schedule").order_by("-id")),
+        "entries": list(WalletEntry.objects.filter(consignment=order).select_related("by").order_by("-id")),
+        "claims": None,
+    }
+    try:
+        from claims.selectors import claims_of_order
+    except ImportError:  # the claims app is not there yet
+        pass
+    else:
+        context["claims"] = list(claims_of_order(order).order_by("-id"))
+    return context

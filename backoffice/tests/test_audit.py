@@ -87,3 +87,16 @@ def test_an_unknown_user_is_a_form_error(client_of, ops, english, db):
     response = client_of(ops).get(reverse("backoffice:audit"), {"who": "nobody"})
     assert response.status_code == 400
     assert "No account has this username." in response.content.decode()
+
+
+def test_details_are_short_and_leave_out_empty_values():
+    from django.utils import translation
+
+    from backoffice.selectors.audit import data_summary
+
+    with translation.override("en"):
+        text = data_summary(
+            {"weight_g": 2000, "length_mm": None, "previous": {"weight_g": 1800, "length_mm": None}}
+        )
+    assert text == "weight_g: 2000 (before: weight_g: 1800)"
+    assert data_summary({}) == ""

@@ -87,3 +87,28 @@ def test_setting_the_group_is_audited(client_of, ops, customer):
 def test_a_group_that_does_not_exist_changes_nothing(client_of, ops, customer):
     client_of(ops).post(reverse("backoffice:customer_group", args=[customer.pk]), {"group": "999"})
     assert not AuditEntry.objects.exists()
+
+
+def test_the_order_page_shows_parcels_history_and_charges(
+    client_of, ops, customer, english, django_assert_max_num_queries
+):
+    from billing.tests.factories import (
+        CustomerGroupFactory,
+        ExchangeRateFactory,
+        FeeScheduleFactory,
+        awaiting_order,
+    )
+
+    CustomerGroupFactory()
+    ExchangeRateFactory()
+    FeeScheduleFactory()
+    order = awaiting_order(customer, weight_g=2_500, pieces=2)
+    client = client_of(ops)
+    url = reverse("backoffice:order", args=[order.pk])
+    client.get(url)
+    with django_assert_max_num_queries(16):
+        html = client.get(url).content.decode()
+    assert html.count('data-testid="parcel"') == 2
+    assert "2.5 kg" in html
+    assert html.count('data-testid="event"') >= 3  # arrived, measured, in transit, awaiting
+    assert 'data-testid="charge"' in html

@@ -11,13 +11,16 @@ from core.testing import assert_login_redirect
 @pytest.fixture
 def urls(db, customer, cn_staff):
     """(url name, path, allowed methods) for every URL of the portal."""
+    from consignments.tests.factories import ConsignmentFactory
     from warehouse.tests.factories import ChinaWarehouseFactory
 
     other = ChinaStaffFactory(username="khotq2")
+    order = ConsignmentFactory(customer=customer)
     gz = ChinaWarehouseFactory()
     return [
         ("backoffice:dashboard", reverse("backoffice:dashboard"), {"GET"}),
         ("backoffice:orders", reverse("backoffice:orders"), {"GET"}),
+        ("backoffice:order", reverse("backoffice:order", args=[order.pk]), {"GET"}),
         ("backoffice:parcels", reverse("backoffice:parcels"), {"GET"}),
         ("backoffice:customers", reverse("backoffice:customers"), {"GET"}),
         ("backoffice:customer", reverse("backoffice:customer", args=[customer.pk]), {"GET"}),
@@ -75,6 +78,7 @@ def test_wrong_methods(client_of, ops, urls):
 def test_unknown_objects_are_404(client_of, ops, cn_staff, vn_staff):
     client = client_of(ops)
     assert client.get(reverse("backoffice:customer", args=[999999])).status_code == 404
+    assert client.get(reverse("backoffice:order", args=[999999])).status_code == 404
     # a staff member is not a customer, a customer is not staff
     assert client.get(reverse("backoffice:customer", args=[cn_staff.pk])).status_code == 404
     assert client.get(reverse("backoffice:staff_edit", args=[999999])).status_code == 404

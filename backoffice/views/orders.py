@@ -2,6 +2,7 @@
 dates, a code) and parcels scanned (by warehouse and day, or unidentified)."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -10,7 +11,7 @@ from accounts.decorators import operations_required
 
 from ..forms import OrderFilterForm, ParcelFilterForm
 from ..selectors.dashboard import storage_free_days
-from ..selectors.orders import OrderFilter, orders_filtered, parcels_scanned
+from ..selectors.orders import OrderFilter, order_page, orders_filtered, parcels_scanned
 
 PAGE_SIZE = 50
 
@@ -68,7 +69,17 @@ def parcels(request):
     return render(request, "backoffice/parcels.html", context, status=200 if rows is not None else 400)
 
 
+@operations_required
+@require_GET
+def order(request, pk):
+    context = order_page(pk)
+    if context is None:
+        raise Http404
+    return render(request, "backoffice/order.html", context)
+
+
 urlpatterns = [
     path("orders/", orders, name="orders"),
+    path("orders/<int:pk>/", order, name="order"),
     path("parcels/", parcels, name="parcels"),
 ]
