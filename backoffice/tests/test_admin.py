@@ -73,3 +73,22 @@ def test_json_is_indented(client, superuser, customer):
     assert "<pre" in html
     assert "&quot;weight_g&quot;: 1200" in html
     assert "{&#x27;weight_g&#x27;" not in html  # not Python's repr
+
+
+def test_a_charge_is_read_only_and_its_lines_indented(client, superuser, customer):
+    from billing.models import Charge
+    from billing.tests.factories import (
+        CustomerGroupFactory,
+        ExchangeRateFactory,
+        FeeScheduleFactory,
+        awaiting_order,
+    )
+
+    CustomerGroupFactory()
+    ExchangeRateFactory()
+    FeeScheduleFactory()
+    charge = Charge.objects.get(consignment=awaiting_order(customer), is_current=True)
+    client.force_login(superuser)
+    html = client.get(reverse("admin:billing_charge_change", args=[charge.pk])).content.decode()
+    assert "<pre" in html and "&quot;amount_vnd&quot;" in html
+    assert 'name="total_vnd"' not in html  # no input: read-only
