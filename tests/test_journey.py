@@ -121,11 +121,15 @@ def test_customer_staff_and_worker_journey(celery_worker, page, shot):
     assert user.customer_code == code and user.is_customer
     shot(customer, "customer-profile")
 
-    # 2. No tracking numbers before an address; the first address becomes the default.
+    # 2. No tracking numbers before an address (the list shows, and says so); the first address becomes the
+    # default.
     customer.goto("/tracking/")
+    assert customer.locator("[data-testid=address-needed]").count() == 1
+    assert customer.locator("#id_code").count() == 0
+    with customer.expect_navigation():
+        customer.click("[data-testid=address-needed] + a")
     landed = urlsplit(customer.url)
     assert landed.path == "/addresses/new/" and parse_qs(landed.query).get("next") == ["/tracking/"], landed
-    assert customer.locator("#messages .alert-warning").count() == 1
     customer.fill("#id_recipient_name", "Nguyễn Thị Lan Vy")
     customer.fill("#id_phone", "0912345678")
     customer.select_option("#id_province_code", "01")  # Hà Nội: its wards load (htmx)
