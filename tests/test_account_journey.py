@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.urls import reverse
 
 from accounts.models import User
 from accounts.tests.factories import CustomerFactory
@@ -139,7 +140,11 @@ def test_the_account_pages_fit_and_log_out_everywhere_works(browser, live_server
         assert User.objects.get(pk=forgetful.pk).phone == "0912345678"
 
         page.goto("/accounts/password/")
-        _check(page, "12-password-change", size)
+        _check(page, "11-password-change", size)
+
+        page.goto(reverse("warehouse:scan"))  # a staff page: the branded 403
+        assert page.locator("[data-testid=error-page]").is_visible()
+        _check(page, "12-forbidden", size)
 
         page.goto("/accounts/profile/")
         with page.expect_navigation():
