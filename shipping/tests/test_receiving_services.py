@@ -340,6 +340,7 @@ def test_a_trip_for_two_depots_is_received_when_both_closed(customer, vn_staff, 
     trip = arrived_trip(closed_bag(orders=[ours]), closed_bag(orders=[theirs]), depot=depot, by=vn_staff)
     receiving_trip_close(trip=trip, depot=depot, by=vn_staff)
     assert Trip.objects.get(pk=trip.pk).status == TripStatus.ARRIVED
+    receiving_trip_open(trip=trip, depot=sg, by=sg_staff)
     receiving_trip_close(trip=trip, depot=sg, by=sg_staff)
     assert Trip.objects.get(pk=trip.pk).status == TripStatus.RECEIVED
     assert receiving_summary(trip=trip, depot=sg)["missing"] == 1
