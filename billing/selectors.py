@@ -78,8 +78,17 @@ def schedule_upcoming(at: datetime | None = None) -> FeeSchedule | None:
 def schedule_for(consignment) -> FeeSchedule | None:
     """The version an order is priced with: the one in force when it arrived at the China warehouse (so a
     price change announced later never changes what an order already here costs); for an order that arrived
-    before any version was in force, the first version in force now. None: nothing published yet."""
-    return schedule_in_force(consignment.created_at) or schedule_in_force()
+    before any version was in force, the first version in force now. None: nothing published yet.
+
+    Kept on the order's instance for the rest of the request: a depot scan reads it twice (the Chờ giao
+    notice's free storage days, then the final charge) and it cannot change in between (a publish applies
+    to orders through consignment_price, on instances of its own)."""
+    memo = consignment.__dict__.get("_schedule_for")
+    if memo is not None and memo[0] == consignment.created_at:
+        return memo[1]
+    schedule = schedule_in_force(consignment.created_at) or schedule_in_force()
+    consignment.__dict__["_schedule_for"] = (consignment.created_at, schedule)
+    return schedule
 
 
 def exchange_rate_at(at: datetime | None = None) -> ExchangeRate | None:

@@ -7,6 +7,7 @@ one trip (Bag.trip). Weights are grams. Codes: bags `B` + 7 digits, trips `T` + 
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,6 +17,16 @@ class BagStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")  # weighed and labelled, waiting for a trip
     LOADED = "loaded", _("Loaded on a trip")
     RECEIVED = "received", _("Received at the depot")
+
+
+# The moves a bag's status may make (shipping.services.status.bag_status_set is the one function that makes
+# them): closed and reopened at the China warehouse until a trip departs with it, received at the depot.
+BAG_TRANSITIONS = {
+    BagStatus.OPEN: frozenset({BagStatus.CLOSED}),
+    BagStatus.CLOSED: frozenset({BagStatus.OPEN, BagStatus.LOADED}),
+    BagStatus.LOADED: frozenset({BagStatus.RECEIVED}),
+    BagStatus.RECEIVED: frozenset(),
+}
 
 
 class Bag(models.Model):
@@ -119,6 +130,17 @@ class TripStatus(models.TextChoices):
     )  # receiving closed (discrepancies recorded)
 
 
+# The moves a trip's status may make (shipping.services.status.trip_status_set). ARRIVED is the trip's: it
+# reached Vietnam (the first depot started receiving it, or an "arrived" checkpoint); each depot's own
+# arrival and closing are TripArrival rows.
+TRIP_TRANSITIONS = {
+    TripStatus.LOADING: frozenset({TripStatus.DEPARTED}),
+    TripStatus.DEPARTED: frozenset({TripStatus.ARRIVED}),
+    TripStatus.ARRIVED: frozenset({TripStatus.RECEIVED}),
+    TripStatus.RECEIVED: frozenset(),
+}
+
+
 class Trip(models.Model):
     """A truck (chuyến xe / lô) from a China warehouse to Vietnam carrying closed bags."""
 
@@ -156,6 +178,101 @@ class Trip(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def here_status(self) -> str:
+        """The trip as one depot sees it (shipping.selectors' receiving_* set `here`): on the way (departed)
+        until that depot starts receiving it, then arrived, then received once it closed receiving."""
+        return getattr(self, "here", None) or self.status
+
+    def get_here_status_display(self) -> str:
+        return TripStatus(self.here_status).label
+
+
+class TripArrival(models.Model):
+    """A trip at one Vietnam depot: when and by whom that depot started receiving it, and closed receiving.
+    One row per (trip, depot): a trip carrying bags for two depots arrives at each on its own."""
+
+    trip = models.ForeignKey(Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="arrivals")
+    depot = models.ForeignKey(
+        "warehouse.Warehouse", verbose_name=_("depot"), on_delete=models.PROTECT, related_name="+"
+    )
+    arrived_at = models.DateTimeField(_("receiving started at"))
+    arrived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("receiving closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("trip arrival at a depot")
+        verbose_name_plural = _("trip arrivals at depots")
+        ordering = ["arrived_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["trip", "depot"], name="shipping_arrival_once_per_depot"),
+        ]
+
+    def __str__(self):
+        return f"{self.trip_id} @ {self.depot_id}"
+
+
+class _StatusEvent(models.Model):
+    """A history row: a status change (old → new) or a step that keeps the status (loaded on a trip, a
+    depot's arrival), who made it (None: the system), when and where."""
+
+    old_status = models.CharField(_("from"), max_length=10, blank=True)
+    new_status = models.CharField(_("to"), max_length=10)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    warehouse = models.ForeignKey(
+        "warehouse.Warehouse",
+        verbose_name=_("where"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
+class BagEvent(_StatusEvent):
+    bag = models.ForeignKey(Bag, verbose_name=_("bag"), on_delete=models.CASCADE, related_name="events")
+
+    class Meta(_StatusEvent.Meta):
+        verbose_name = _("bag history row")
+        verbose_name_plural = _("bag history")
+
+    def __str__(self):
+        return f"{self.bag_id}: {self.old_status} → {self.new_status}"
+
+
+class TripEvent(_StatusEvent):
+    trip = models.ForeignKey(Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="events")
+
+    class Meta(_StatusEvent.Meta):
+        verbose_name = _("trip history row")
+        verbose_name_plural = _("trip history")
+
+    def __str__(self):
+        return f"{self.trip_id}: {self.old_status} → {self.new_status}"
 
 
 class CheckpointKind(models.TextChoices):

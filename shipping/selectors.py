@@ -154,6 +154,22 @@ def trip_summary(*, trip) -> dict:
 RECEIVING_CLOSED_DAYS = 14  # a trip closed this recently still lists at the depot (late parcels)
 
 
+def here_status(depot, trip="pk"):
+    """An annotation: the trip as `depot` sees it (Trip.here_status): received once this depot closed
+    receiving, arrived once it started, else the trip's own status (departed, or arrived elsewhere: still on
+    its way here). `trip`: the outer query's reference to the trip ("pk" on trips, "trip" on bags)."""
+    from django.db.models import Case, Exists, OuterRef, Value, When
+
+    from .models import TripArrival, TripStatus
+
+    arrivals = TripArrival.objects.filter(trip=OuterRef(trip), depot=depot)
+    return Case(
+        When(Exists(arrivals.filter(closed_at__isnull=False)), then=Value(TripStatus.RECEIVED.value)),
+        When(Exists(arrivals), then=Value(TripStatus.ARRIVED.value)),
+        default=Value(TripStatus.DEPARTED.value),
+    )
+
+
 def receiving_trips(*, depot, closed_days: int = RECEIVING_CLOSED_DAYS):
     """Trips with bags for this depot: on the road, being received, or closed in the last `closed_days`
     days; each with this depot's bags (`bags_here`), parcels (`parcels_here`) and received parcels."""
@@ -176,8 +192,11 @@ def receiving_trips(*, depot, closed_days: int = RECEIVING_CLOSED_DAYS):
             bags_here=Count("bags", filter=here, distinct=True),
             parcels_here=Count("bags__items", filter=here),
             received_here=Count("bags__items", filter=here & Q(bags__items__received_at__isnull=False)),
+            here=here_status(depot),
+        )
+        .annotate(
             rank=Case(
-                When(status=TripStatus.ARRIVED, then=0), When(status=TripStatus.DEPARTED, then=1), default=2
+                When(here=TripStatus.ARRIVED, then=0), When(here=TripStatus.DEPARTED, then=1), default=2
             ),
         )
         .order_by("rank", "-departed_at", "-id")
@@ -190,12 +209,18 @@ def receiving_trip_for(*, depot, pk: int):
 
     from .models import Trip, TripStatus
 
-    return (
+    trip = (
         Trip.objects.exclude(status=TripStatus.LOADING)
         .filter(pk=pk)
         .filter(Exists(Bag.objects.filter(trip=OuterRef("pk"), destination=depot)))
+        .annotate(here=here_status(depot))
         .first()
     )
+    if trip is not None:
+        trip.here_depot_id = (
+            depot.pk
+        )  # `here` is this depot's view (shipping.services.receiving.check_receiving)
+    return trip
 
 
 def receiving_bags(*, trip, depot):
@@ -338,3 +363,17 @@ def pickup_notify_data(*, consignment, depot, at) -> dict:
         "free_days": free_days,
         "free_until": free_until.isoformat() if free_until else "",
     }
+
+
+def status_history(obj) -> list:
+    """A bag's or a trip's history rows, oldest first, each with `old_label` and `new_label` (its status
+    choices' labels) for the page."""
+    from .models import Bag, BagStatus, TripStatus
+
+    statuses = BagStatus if isinstance(obj, Bag) else TripStatus
+    labels = dict(statuses.choices)
+    events = list(obj.events.select_related("by", "warehouse").order_by("at", "id"))
+    for event in events:
+        event.old_label = labels.get(event.old_status, "")
+        event.new_label = labels.get(event.new_status, event.new_status)
+    return events

@@ -24,7 +24,8 @@ from warehouse.labels import parcel_code, split_parcel_code
 from warehouse.models import Parcel, Warehouse
 
 from ..codes import BAG_CODE, MAX_SCAN_LENGTH, TRIP_CODE
-from ..models import Bag, BagParcel, BagStatus
+from ..models import Bag, BagEvent, BagParcel, BagStatus
+from .status import bag_status_set
 
 MAX_BAG_WEIGHT_G = 2_000_000  # 2 tonnes: a heavier bag is a typo
 
@@ -61,6 +62,7 @@ def bag_open(*, origin: Warehouse, destination: Warehouse, by) -> Bag:
     bag = Bag.objects.create(code=uuid.uuid4().hex[:16], origin=origin, destination=destination, opened_by=by)
     bag.code = f"B{bag.pk:07d}"
     Bag.objects.filter(pk=bag.pk).update(code=bag.code)
+    BagEvent.objects.create(bag=bag, old_status="", new_status=BagStatus.OPEN, by=by, warehouse_id=origin.pk)
     return bag
 
 
@@ -336,17 +338,18 @@ def bag_close(*, bag: Bag, weight_g: int, by) -> Bag:
             % {"codes": ", ".join(codes)},
             code="bad_parcels",
         )
-    fields = {
-        "status": BagStatus.CLOSED,
-        "weight_g": weight_g,
-        "parcel_count": totals["count"],
-        "parcels_weight_g": totals["weight"] or 0,
-        "closed_by": by,
-        "closed_at": timezone.now(),
-    }
-    Bag.objects.filter(pk=locked.pk, status=BagStatus.OPEN).update(**fields)
-    for name, value in fields.items():
-        setattr(locked, name, value)
+    bag_status_set(
+        bag=locked,
+        to=BagStatus.CLOSED,
+        by=by,
+        warehouse_id=locked.origin_id,
+        note=_("%(n)d parcels, %(kg)s kg") % {"n": totals["count"], "kg": f"{weight_g / 1000:g}"},
+        weight_g=weight_g,
+        parcel_count=totals["count"],
+        parcels_weight_g=totals["weight"] or 0,
+        closed_by=by,
+        closed_at=timezone.now(),
+    )
     return locked
 
 
@@ -362,12 +365,18 @@ def bag_reopen(*, bag: Bag, by) -> Bag:
             _("Bag %(bag)s is on a trip: take it off the trip before reopening it.") % {"bag": locked.code},
             code="loaded",
         )
-    fields = {"status": BagStatus.OPEN, "weight_g": None, "closed_by": None, "closed_at": None}
-    updated = Bag.objects.filter(pk=locked.pk, status=BagStatus.CLOSED, trip__isnull=True).update(**fields)
-    if updated != 1:  # pragma: no cover - the row is locked
+    moved = bag_status_set(
+        bag=locked,
+        to=BagStatus.OPEN,
+        by=by,
+        warehouse_id=locked.origin_id,
+        note=_("reopened"),
+        weight_g=None,
+        closed_by=None,
+        closed_at=None,
+    )
+    if not moved:  # pragma: no cover - the row is locked
         raise DomainError(
             _("Bag %(bag)s was changed meanwhile; reload.") % {"bag": locked.code}, code="stale"
         )
-    for name, value in fields.items():
-        setattr(locked, name, value)
     return locked

@@ -28,8 +28,9 @@ from warehouse.labels import parcel_code, split_parcel_code
 from warehouse.models import Parcel, Warehouse
 
 from ..codes import BAG_CODE, MAX_SCAN_LENGTH, TRIP_CODE, scanned_code
-from ..models import Bag, BagParcel, ReceivingExtra, Trip, TripStatus
+from ..models import Bag, BagParcel, ReceivingExtra, Trip, TripArrival, TripStatus
 from .guards import every_parcel_received
+from .status import trip_event_add, trip_status_set
 
 RECEIVING = frozenset({TripStatus.ARRIVED, TripStatus.RECEIVED})  # trips whose bags the depot scans
 
@@ -116,12 +117,23 @@ def _label(parcel) -> str:
 # --- the trip and its bags -------------------------------------------------------------------------------
 
 
-def check_receiving(trip: Trip) -> None:
+def depot_arrival(trip: Trip, depot):
+    """This depot's TripArrival of the trip (receiving started here), or None. Read once per request: the
+    station's views annotate it on the trip they load (`here`), the services ask when it is not there."""
+    return TripArrival.objects.filter(trip=trip, depot=depot).first()
+
+
+def check_receiving(trip: Trip, depot) -> None:
+    """Refuse (DomainError) when this depot may not receive parcels of `trip` yet: the trip is still loading,
+    or this depot has not pressed “Start receiving” (another depot's start does not open it here)."""
     if trip.status == TripStatus.LOADING:
         raise DomainError(
             _("Trip %(trip)s is still loading in China.") % {"trip": trip.code}, code="not_arrived"
         )
-    if trip.status not in RECEIVING:
+    here = getattr(trip, "here", None) if getattr(trip, "here_depot_id", None) == depot.pk else None
+    if here is None:
+        here = TripStatus.ARRIVED if depot_arrival(trip, depot) is not None else TripStatus.DEPARTED
+    if trip.status not in RECEIVING or here not in RECEIVING:
         raise DomainError(
             _("Trip %(trip)s is not open here yet: press “Start receiving” first.") % {"trip": trip.code},
             code="not_arrived",
@@ -129,26 +141,36 @@ def check_receiving(trip: Trip) -> None:
 
 
 def receiving_trip_open(*, trip: Trip, depot, by) -> Trip:
-    """The trip is here: Đã đến (arrived, with the time). Opening it again changes nothing."""
+    """The trip is here: this depot's arrival (who, when) is recorded, and the trip is Đã đến (arrived)
+    if it was still on the road. Opening it again, here or at another depot, changes nothing more."""
     if not Bag.objects.filter(trip=trip, destination=depot).exists():
         raise DomainError(
             _("Trip %(trip)s carries no bag for this depot.") % {"trip": trip.code}, code="depot"
         )
     if trip.status == TripStatus.LOADING:
-        check_receiving(trip)
-    now = timezone.now()
-    if Trip.objects.filter(pk=trip.pk, status=TripStatus.DEPARTED).update(
-        status=TripStatus.ARRIVED, arrived_at=now
-    ):
-        trip.status, trip.arrived_at = TripStatus.ARRIVED, now
-    else:
-        trip.refresh_from_db(fields=["status", "arrived_at"])
+        check_receiving(trip, depot)
+    with transaction.atomic():
+        now = timezone.now()
+        arrival, created = TripArrival.objects.get_or_create(
+            trip=trip, depot=depot, defaults={"arrived_at": now, "arrived_by": by}
+        )
+        if created:
+            trip.refresh_from_db(fields=["status", "arrived_at"])
+            moved = trip.status == TripStatus.DEPARTED and trip_status_set(
+                trip=trip, to=TripStatus.ARRIVED, by=by, warehouse_id=depot.pk, at=now, arrived_at=now
+            )
+            if not moved:  # it had arrived (another depot, a checkpoint): this depot's start is a step
+                trip.refresh_from_db(fields=["status", "arrived_at"])
+                trip_event_add(trip=trip, by=by, warehouse_id=depot.pk, note=_("receiving started"))
+    trip.refresh_from_db(fields=["status", "arrived_at"])
+    trip.here = TripStatus.RECEIVED if arrival.closed_at else TripStatus.ARRIVED
+    trip.here_depot_id = depot.pk
     return trip
 
 
 def receiving_bag_find(*, trip: Trip, depot, raw_code: str) -> Bag:
     """The bag scanned at the start of a bag: one of this trip for this depot, or a reason why not."""
-    check_receiving(trip)
+    check_receiving(trip, depot)
     code = read_code(raw_code)
     if BAG_CODE.fullmatch(code):
         bag = Bag.objects.select_related("destination", "trip").filter(code=code).first()
@@ -192,7 +214,7 @@ def receiving_parcel_scan(*, bag: Bag, depot, raw_code: str, by) -> ReceivingSca
     trip = bag.trip
     if bag.destination_id != depot.pk or trip is None:
         raise DomainError(_("Bag %(bag)s is not for this depot.") % {"bag": bag.code}, code="other_depot")
-    check_receiving(trip)
+    check_receiving(trip, depot)
     code = read_code(raw_code)
     if BAG_CODE.fullmatch(code):
         raise DomainError(
@@ -230,7 +252,7 @@ def receiving_parcel_late(*, depot, raw_code: str, by) -> ReceivingScan:
             % {"code": code[:40]},
             code="not_here",
         )
-    if item.bag.trip.status not in RECEIVING:
+    if item.bag.trip.status not in RECEIVING or depot_arrival(item.bag.trip, depot) is None:
         raise DomainError(
             _("%(code)s travels on trip %(trip)s, which is not open here yet.")
             % {"code": code, "trip": item.bag.trip.code},

@@ -14,8 +14,9 @@ from consignments.services import consignment_transition
 from core.errors import DomainError
 from warehouse.models import Parcel
 
-from ..models import Bag, BagParcel, BagStatus, ReceivingExtra, Trip, TripStatus
+from ..models import Bag, BagParcel, BagStatus, ReceivingExtra, Trip, TripArrival, TripStatus
 from .receiving import check_receiving, piece_data, piece_text
+from .status import bag_status_set, trip_event_add, trip_status_set
 
 
 @dataclass
@@ -36,7 +37,7 @@ def receiving_bag_close(*, bag: Bag, depot, by) -> BagClosed:
     locked = Bag.objects.select_for_update(of=("self",)).select_related("trip").get(pk=bag.pk)
     if locked.destination_id != depot.pk or locked.trip is None:
         raise DomainError(_("Bag %(bag)s is not for this depot.") % {"bag": locked.code}, code="other_depot")
-    check_receiving(locked.trip)
+    check_receiving(locked.trip, depot)
     received = BagParcel.objects.filter(bag=locked, received_at__isnull=False).count()
     if locked.status == BagStatus.RECEIVED:
         return BagClosed(locked, received, already=True)
@@ -74,21 +75,31 @@ def receiving_bag_close(*, bag: Bag, depot, by) -> BagClosed:
         )
     ConsignmentEvent.objects.bulk_create(events, batch_size=1000)
     now = timezone.now()
-    Bag.objects.filter(pk=locked.pk).update(status=BagStatus.RECEIVED, received_at=now, received_by=by)
-    locked.status, locked.received_at, locked.received_by = BagStatus.RECEIVED, now, by
-    _trip_received_when_every_bag_is(locked.trip)
+    note = _("%(received)d received, %(missing)d missing") % {"received": received, "missing": len(missing)}
+    if not bag_status_set(
+        bag=locked,
+        to=BagStatus.RECEIVED,
+        by=by,
+        warehouse_id=depot.pk,
+        note=note,
+        received_at=now,
+        received_by=by,
+    ):  # pragma: no cover - the row is locked
+        raise DomainError(
+            _("Bag %(bag)s was changed meanwhile; reload.") % {"bag": locked.code}, code="stale"
+        )
+    _trip_received_when_every_bag_is(locked.trip, by=by)
     return BagClosed(locked, received, missing)
 
 
-def _trip_received_when_every_bag_is(trip: Trip) -> None:
+def _trip_received_when_every_bag_is(trip: Trip, *, by) -> None:
     """The trip becomes received once no depot has a bag of it left open (compare-and-set: once)."""
+    if trip.status != TripStatus.ARRIVED:
+        return
     if Bag.objects.filter(trip=trip).exclude(status=BagStatus.RECEIVED).exists():
         return
     now = timezone.now()
-    if Trip.objects.filter(pk=trip.pk, status=TripStatus.ARRIVED).update(
-        status=TripStatus.RECEIVED, received_at=now
-    ):
-        trip.status, trip.received_at = TripStatus.RECEIVED, now
+    trip_status_set(trip=trip, to=TripStatus.RECEIVED, by=by, at=now, received_at=now)
 
 
 @transaction.atomic
@@ -97,12 +108,18 @@ def receiving_trip_close(*, trip: Trip, depot, by) -> dict:
     trip becomes received once no depot has a bag of it left open. Returns the discrepancy summary.
     Closing it again changes nothing."""
     locked = Trip.objects.select_for_update().get(pk=trip.pk)
-    check_receiving(locked)
+    check_receiving(locked, depot)
     for bag in Bag.objects.filter(trip=locked, destination=depot).exclude(status=BagStatus.RECEIVED):
         receiving_bag_close(bag=bag, depot=depot, by=by)
-    _trip_received_when_every_bag_is(locked)
     locked.refresh_from_db(fields=["status", "received_at"])
+    _trip_received_when_every_bag_is(locked, by=by)
+    now = timezone.now()
+    if TripArrival.objects.filter(trip=locked, depot=depot, closed_at__isnull=True).update(
+        closed_at=now, closed_by=by
+    ):
+        trip_event_add(trip=locked, by=by, warehouse_id=depot.pk, note=_("receiving closed"))
     trip.status, trip.received_at = locked.status, locked.received_at
+    trip.here, trip.here_depot_id = TripStatus.RECEIVED, depot.pk
     return receiving_summary(trip=locked, depot=depot)
 
 

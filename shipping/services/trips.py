@@ -28,8 +28,9 @@ from warehouse.labels import split_parcel_code
 from warehouse.models import Warehouse
 
 from ..codes import BAG_CODE, MAX_SCAN_LENGTH, TRIP_CODE, scanned_code
-from ..models import Bag, BagParcel, BagStatus, CheckpointKind, Trip, TripCheckpoint, TripStatus
+from ..models import Bag, BagParcel, BagStatus, CheckpointKind, Trip, TripCheckpoint, TripEvent, TripStatus
 from ..selectors import trip_order_ids, trip_orders
+from .status import bag_event_add, bags_status_set_many, trip_status_set
 
 NOTIFIED_CODES = 5  # order codes named in a customer's departure notice
 FUTURE_SLACK = timedelta(minutes=10)  # a checkpoint's time may be this far ahead of the server's clock
@@ -66,6 +67,9 @@ def trip_create(
     )
     trip.code = f"T{trip.pk:06d}"
     Trip.objects.filter(pk=trip.pk).update(code=trip.code)
+    TripEvent.objects.create(
+        trip=trip, old_status="", new_status=TripStatus.LOADING, by=by, warehouse_id=origin.pk
+    )
     return trip
 
 
@@ -180,6 +184,7 @@ def trip_bag_load(*, trip: Trip, raw_code: str, by) -> LoadResult:
         )
     Bag.objects.filter(pk=bag.pk, status=BagStatus.CLOSED, trip__isnull=True).update(trip=locked)
     bag.trip = locked
+    bag_event_add(bag=bag, by=by, note=_("loaded on trip %(trip)s") % {"trip": locked.code})
     return LoadResult(LoadResult.LOADED, bag)
 
 
@@ -193,6 +198,7 @@ def trip_bag_unload(*, trip: Trip, bag: Bag, by) -> Bag:
             code="not_on_trip",
         )
     bag.trip = None
+    bag_event_add(bag=bag, by=by, note=_("taken off trip %(trip)s") % {"trip": locked.code})
     return bag
 
 
@@ -230,12 +236,24 @@ def trip_depart(*, trip: Trip, by) -> Departure:
         )
     now = timezone.now()
     # Compare-and-set besides the row lock: the move happens once, whatever reached this line.
-    if not Trip.objects.filter(pk=locked.pk, status=TripStatus.LOADING).update(
-        status=TripStatus.DEPARTED, departed_at=now, departed_by=by
+    if not trip_status_set(
+        trip=locked,
+        to=TripStatus.DEPARTED,
+        by=by,
+        warehouse_id=locked.origin_id,
+        note=_("%(n)d bags") % {"n": len(bags)},
+        at=now,
+        departed_at=now,
+        departed_by=by,
     ):
         return Departure(locked, departed=False)
-    locked.status, locked.departed_at, locked.departed_by = TripStatus.DEPARTED, now, by
-    Bag.objects.filter(trip=locked, status=BagStatus.CLOSED).update(status=BagStatus.LOADED)
+    bags_status_set_many(
+        trip=locked,
+        old=BagStatus.CLOSED,
+        to=BagStatus.LOADED,
+        by=by,
+        note=_("departed on %(trip)s") % {"trip": locked.code},
+    )
     place = locked.origin.name
     checkpoint = TripCheckpoint.objects.create(
         trip=locked, kind=CheckpointKind.LEFT, place=place, at=now, by=by
@@ -355,7 +373,5 @@ def trip_checkpoint_add(*, trip: Trip, kind: str, at, by, place: str = "", note:
     for start in range(0, len(ids), 5000):
         ConsignmentEvent.objects.filter(pk__in=ids[start : start + 5000]).update(at=at)
     if kind == CheckpointKind.ARRIVED:
-        Trip.objects.filter(pk=locked.pk, status=TripStatus.DEPARTED).update(
-            status=TripStatus.ARRIVED, arrived_at=at
-        )
+        trip_status_set(trip=locked, to=TripStatus.ARRIVED, by=by, note=place, at=at, arrived_at=at)
     return checkpoint

@@ -20,7 +20,7 @@ from ..forms import BagCloseForm, BagOpenForm, BagScanForm
 from ..labels import bag_label_pdf
 from ..manifests import bag_manifest_lines, bag_manifest_pdf, bag_manifest_xlsx
 from ..models import Bag, BagStatus
-from ..selectors import bag_items, bags_closed_at, bags_open_at
+from ..selectors import bag_items, bags_closed_at, bags_open_at, status_history
 from ..services.bags import (
     BagScanResult,
     bag_close,
@@ -88,7 +88,13 @@ def bag_open_view(request, station):
 
 def _bag_context(bag, items, **extra) -> dict:
     weight = sum(item.parcel.weight_g or 0 for item in items)
-    context = {"bag": bag, "items": items, "totals": {"count": len(items), "weight_g": weight}, **extra}
+    context = {
+        "bag": bag,
+        "items": items,
+        "totals": {"count": len(items), "weight_g": weight},
+        "events": status_history(bag),
+        **extra,
+    }
     if bag.status == BagStatus.OPEN:
         context.setdefault("scan_form", BagScanForm())
         context.setdefault("close_form", BagCloseForm())

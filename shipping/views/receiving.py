@@ -53,7 +53,19 @@ def _trip_at(station, pk):
 
 
 def _bag_at(station, trip_pk, pk) -> Bag:
-    return get_object_or_404(Bag.objects.select_related("trip"), pk=pk, trip_id=trip_pk, destination=station)
+    """The bag of this depot on that trip, with the trip as this depot sees it (bag.trip.here), in one query."""
+    from django.db.models import OuterRef
+
+    from ..selectors import here_status
+
+    bag = get_object_or_404(
+        Bag.objects.select_related("trip").annotate(trip_here=here_status(OuterRef("destination"), "trip")),
+        pk=pk,
+        trip_id=trip_pk,
+        destination=station,
+    )
+    bag.trip.here, bag.trip.here_depot_id = bag.trip_here, station.pk
+    return bag
 
 
 @vietnam_staff_required

@@ -24,7 +24,14 @@ from warehouse.models import Warehouse
 from warehouse.views.common import at_station, pdf_response
 
 from ..models import Bag, CheckpointKind, Trip, TripStatus
-from ..selectors import bags_waiting_for_trip, trip_bags, trip_orders_split, trip_summary, trips_from
+from ..selectors import (
+    bags_waiting_for_trip,
+    status_history,
+    trip_bags,
+    trip_orders_split,
+    trip_summary,
+    trips_from,
+)
 from ..services.trips import (
     LoadResult,
     trip_bag_load,
@@ -110,6 +117,7 @@ def _trip_context(trip, station, **extra) -> dict:
         "trip": trip,
         "bags": trip_bags(trip=trip),
         "summary": trip_summary(trip=trip),
+        "events": status_history(trip),
         **extra,
     }
     if trip.status == TripStatus.LOADING:
