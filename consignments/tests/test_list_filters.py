@@ -117,3 +117,10 @@ def test_the_list_costs_the_same_queries_for_many_orders(client_of, customer, dj
         ConsignmentFactory(customer=customer, chargeable_weight_g=1_000)
     with django_assert_max_num_queries(12):
         assert client.get(URL, {"status": "cn_received", "q": "YT"}).status_code == 200
+
+
+@pytest.mark.parametrize("field", ["q", "status", "depot", "date_from", "date_to"])
+def test_a_zero_byte_in_a_filter_is_dropped_not_sent_to_the_database(client_of, customer, orders, field):
+    response = client_of(customer).get(URL, {field: "KG1\x00"})
+    assert response.status_code == 200
+    assert codes(response) == ["KG10000001", "KG10000002", "KG10000003"]
