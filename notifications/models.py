@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     DELIVERY_OUT = "delivery_out", _("Orders out for delivery")
     DELIVERED = "delivered", _("Orders delivered")
     DELIVERY_REFUSED = "delivery_refused", _("Delivery refused")
+    CLAIM_UPDATED = "claim_updated", _("Claim updated")
 
 
 class Notification(models.Model):
@@ -97,6 +98,8 @@ class Notification(models.Model):
             return _MONEY_MESSAGES[self.kind](self.data, code)
         if self.kind == NotificationKind.AWAITING_DELIVERY:
             return _awaiting_message(self.data, code)
+        if self.kind == NotificationKind.CLAIM_UPDATED:
+            return _claim_message(self.data, code)
         return str(self.get_kind_display())
 
 
@@ -274,6 +277,29 @@ _MONEY_MESSAGES = {
         % {"name": d.get("name", ""), "when": d.get("effective_from", "")}
     ),
 }
+
+
+# A claim's statuses as the customer reads them (claims.models.ClaimStatus: the same words, so the same
+# translations; notifications sits below claims and does not import it).
+_CLAIM_STATUSES = {
+    "waiting": _("Waiting"),
+    "review": _("Accepted for review"),
+    "refund_pending": _("Refund awaiting approval"),
+    "resolved": _("Resolved"),
+    "rejected": _("Rejected"),
+    "closed": _("Closed"),
+}
+
+
+def _claim_message(d: dict, code: str) -> str:
+    status = _CLAIM_STATUSES.get(d.get("status", ""))
+    if d.get("reply"):
+        text = gettext("Customer service wrote on claim %(claim)s (order %(code)s).")
+    elif status is None:
+        text = gettext("Claim %(claim)s (order %(code)s) was updated.")
+    else:
+        text = gettext("Claim %(claim)s (order %(code)s): %(status)s.")
+    return text % {"claim": d.get("claim", ""), "code": code or "—", "status": status or ""}
 
 
 # E-mail and Telegram: preferences, one delivery row per channel, the Telegram link (channels/__init__.py).

@@ -55,12 +55,13 @@ def event_add(claim: Claim, *, kind, by, old_status=None, text="", data=None) ->
     )
 
 
-def notify(claim: Claim) -> None:
+def notify(claim: Claim, *, reply: bool = False) -> None:
+    """Tell the customer (notifications' CLAIM_UPDATED: the new status, or that operations wrote)."""
+    data = {"claim": claim.code, "claim_id": claim.pk, "status": claim.status}
+    if reply:
+        data["reply"] = True
     notification_send(
-        user_id=claim.customer_id,
-        kind=CLAIM_UPDATED,
-        consignment_id=claim.consignment_id,
-        data={"claim": claim.code, "claim_id": claim.pk, "status": claim.status},
+        user_id=claim.customer_id, kind=CLAIM_UPDATED, consignment_id=claim.consignment_id, data=data
     )
 
 

@@ -95,5 +95,5 @@ def claim_reply(*, claim: Claim, by, text: str, photos=()) -> Claim:
         photos_save(locked, prepared, by=by, event=event, stored=stored)
         Claim.objects.filter(pk=locked.pk).update(updated_at=event.at)
         if is_ops:
-            notify(locked)
+            notify(locked, reply=True)
     return locked

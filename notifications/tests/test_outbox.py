@@ -240,3 +240,22 @@ def test_a_notification_keeps_the_time_of_the_event_not_of_its_delivery(customer
     PendingNotification.objects.update(created_at=when)
     notifications_deliver_pending()
     assert Notification.objects.get().created_at == when
+
+
+def test_a_claim_notice_names_the_claim_its_order_and_status(customer):
+    from django.utils import translation
+
+    from consignments.tests.factories import ConsignmentFactory
+    from notifications.models import Notification, NotificationKind
+
+    order = ConsignmentFactory(customer=customer)
+    notice = Notification(
+        user=customer,
+        kind=NotificationKind.CLAIM_UPDATED,
+        consignment=order,
+        data={"claim": "KN000007", "status": "review"},
+    )
+    with translation.override("en"):
+        assert notice.message == f"Claim KN000007 (order {order.code}): Accepted for review."
+        notice.data = {"claim": "KN000007", "status": "review", "reply": True}
+        assert notice.message == f"Customer service wrote on claim KN000007 (order {order.code})."
