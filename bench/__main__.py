@@ -21,7 +21,7 @@ from bench.database import throwaway_database  # noqa: E402
 from bench.figures import Figure, comment  # noqa: E402
 
 # Figure modules, in order. Each has run() yielding Figure objects (and str comments).
-MODULES = ["scan", "scan_http", "imports", "tracking", "billing", "bags", "trips", "receiving"]
+MODULES = ["scan", "scan_http", "imports", "tracking", "billing", "bags", "trips", "receiving", "faults"]
 
 
 def main(argv: list[str]) -> int:

@@ -175,6 +175,10 @@ def test_notifications_of_scans_during_an_outage_are_delivered_once_when_redis_i
     scan(station, codes[0])
     worker.wait_for_log(r"deliver_notifications\[[^\]]+\] succeeded", timeout=15)
 
+    # The worker holds a message when Redis dies (a kick's one-second countdown, here a longer one): kombu's
+    # attempt to give it back used to end the worker for good (config/celery.py).
+    deliver_notifications.apply_async(countdown=30)
+    worker.wait_for_log(r"deliver_notifications\[[^\]]+\] received", count=2, timeout=10)
     redis_server.stop()
     for code in codes[1:5]:
         scan(station, code)
@@ -184,6 +188,7 @@ def test_notifications_of_scans_during_an_outage_are_delivered_once_when_redis_i
     time.sleep(1.5)  # the worker reconnects to the restarted broker
     for code in codes[5:]:
         scan(station, code)
+    assert worker.process.poll() is None, worker.log()[-3000:]  # the worker lived through the outage
     deliver_notifications.apply_async()  # beat's minute (or the next kick)
     deadline = time.monotonic() + 20
     while PendingNotification.objects.exists() and time.monotonic() < deadline:
