@@ -67,7 +67,21 @@ class CustomerSearchForm(StyledFormMixin, forms.Form):
     )
 
 
-class StaffCreateForm(StyledFormMixin, forms.Form):
+class GroupedWarehouseMixin:
+    """The warehouse list in two groups, China warehouses and Vietnam depots, so the right kind is found."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["warehouse"]
+        places = list(field.queryset.order_by("kind", "code"))
+        field.choices = [("", field.empty_label)] + [
+            (label, [(w.pk, str(w)) for w in places if w.kind == kind])
+            for kind, label in Warehouse.Kind.choices
+            if any(w.kind == kind for w in places)
+        ]
+
+
+class StaffCreateForm(GroupedWarehouseMixin, StyledFormMixin, forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=20,
@@ -93,7 +107,7 @@ class StaffCreateForm(StyledFormMixin, forms.Form):
         return username
 
 
-class StaffUpdateForm(StyledFormMixin, forms.Form):
+class StaffUpdateForm(GroupedWarehouseMixin, StyledFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES)
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),
