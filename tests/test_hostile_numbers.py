@@ -154,3 +154,79 @@ def test_the_weighing_station_takes_a_full_width_weight(client_of, english, cn_s
     assert response.status_code in (200, 302)
     parcel.refresh_from_db()
     assert parcel.weight_g == 12_500 and parcel.length_mm == 400
+
+
+def test_no_view_takes_isdigit_for_a_number():
+    """`"²".isdigit()` is True and `int("²")` a ValueError (a 500): request values are read with
+    core.numbers.parse_int, or checked with isascii() too."""
+    import re
+
+    offenders = []
+    for app in PROJECT_APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "tests" in path.parts or "migrations" in path.parts:
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                if (
+                    re.search(r"\.is(digit|numeric|decimal)\(\)", line)
+                    and "isascii()" not in line
+                    and path.name not in ("normalize.py", "bank_formats.py", "numbers.py")
+                ):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+ID_LIKE = (
+    "ids",
+    "keep",
+    "parcel",
+    "orders",
+    "customer",
+    "page",
+    "pk",
+    "expected_total",
+    "depot",
+    "address",
+    "weight_kg",
+    "amount",
+    "amount_vnd",
+    "q",
+    "cursor",
+    "after",
+    "before",
+    "focus",
+    "group",
+    "warehouse",
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["²", "١٢", "１２", "-1", "9" * 40])
+def test_no_url_fails_on_a_strange_number(client, customer, cn_staff, vn_staff, ops, text):
+    """Every URL, as each persona, with every id-like parameter set to a strange number: never a 500."""
+    import re
+
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def patterns(resolver, prefix=""):
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if "admin" not in route:
+                    yield from patterns(entry, route)
+            elif isinstance(entry, URLPattern):
+                yield route
+
+    client.raise_request_exception = False
+    routes = sorted(set(patterns(get_resolver())))
+    failures = []
+    for who in (customer, cn_staff, vn_staff, ops):
+        client.force_login(who)
+        for route in routes:
+            path = "/" + re.sub(r"<(?:(\w+):)?\w+>", "1", route).lstrip("^").rstrip("$")
+            data = dict.fromkeys(ID_LIKE, text)
+            for method in (client.get, client.post):
+                response = method(path, data)
+                if response.status_code == 500:
+                    failures.append((who.username, method.__name__, path, response.status_code))
+    assert failures == []

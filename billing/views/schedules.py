@@ -17,6 +17,7 @@ from accounts.decorators import operations_required
 from consignments.selectors import destination_depots
 from core.errors import DomainError
 from core.money import vnd, vnd_rate
+from core.numbers import parse_int
 
 from ..forms.publish import PublishForm
 from ..forms.schedules import FIELD_MAP, FORM_FIELD_OF, ExchangeRateForm, ScheduleForm
@@ -67,9 +68,10 @@ def schedules(request):
 
 
 def _version(pk) -> FeeSchedule:
-    if not str(pk or "").isdigit():
+    number = parse_int(str(pk or ""))
+    if number is None:
         raise Http404
-    return get_object_or_404(FeeSchedule, pk=int(pk))
+    return get_object_or_404(FeeSchedule, pk=number)
 
 
 @operations_required

@@ -11,6 +11,7 @@ from consignments.models import Consignment, ConsignmentStatus
 from consignments.selectors import consignments_awaiting_at, consignments_in_transit
 from consignments.services import consignment_mark_ready
 from core.errors import DomainError
+from core.numbers import parse_int
 
 from ..forms import DepotScanForm
 from ..models import Warehouse
@@ -37,7 +38,7 @@ def depot(request, station):
             elif not chosen:
                 _depot_explain(request, station, raw, found)
         else:
-            ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+            ids = [n for n in map(parse_int, request.POST.getlist("ids")) if n is not None]
             chosen = _for_this_depot(station).filter(pk__in=ids)
             if not ids:
                 messages.warning(request, _("Select at least one order."))

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from accounts.decorators import china_staff_required
 from consignments.selectors import consignments_at_china_warehouse, consignments_for_dispatch
 from consignments.services import consignments_dispatch
+from core.numbers import parse_int
 from tracking.scanner import scan_text
 
 from ..models import Warehouse
@@ -25,7 +26,7 @@ def dispatch(request, station):
     by hand or by scanning their labels, and mark them departed for Vietnam. Orders refused stay marked on
     the list with a link to their card, where the missing step is done."""
     if request.method == "POST":
-        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = [n for n in map(parse_int, request.POST.getlist("ids")) if n is not None]
         chosen = consignments_at_china_warehouse(warehouse=station).filter(pk__in=ids)
         done, errors = consignments_dispatch(
             consignments=chosen, by=request.user, incomplete_ok=request.POST.get("incomplete") == "1"

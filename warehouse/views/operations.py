@@ -15,6 +15,7 @@ from consignments.models import Consignment
 from consignments.selectors import destination_depot, destination_depots
 from consignments.services import consignment_set_destination
 from core.errors import DomainError
+from core.numbers import parse_int
 from tracking.selectors import conflicted_codes, open_registrations_for_code
 
 from ..matching import parcel_assign, tracking_conflict_resolve
@@ -28,10 +29,10 @@ def conflicts(request):
     """Codes registered by several customers: operations keep the one whose customer code is on the label."""
     if request.method == "POST":
         code = request.POST.get("code", "")
-        keep = request.POST.get("keep", "")
-        if keep.isdigit():
+        keep = parse_int(request.POST.get("keep", ""))  # not isdigit(): "²" is a digit to it
+        if keep is not None:
             try:
-                kept = tracking_conflict_resolve(code=code, keep_id=int(keep), by=request.user)
+                kept = tracking_conflict_resolve(code=code, keep_id=keep, by=request.user)
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
@@ -52,8 +53,7 @@ def conflicts(request):
 def unidentified(request):
     """Parcels nobody has claimed: age, search by part of a code or label text, assign with a reason."""
     if request.method == "POST":
-        parcel_id = request.POST.get("parcel", "")
-        parcel = get_object_or_404(Parcel, pk=int(parcel_id) if parcel_id.isdigit() else 0)
+        parcel = get_object_or_404(Parcel, pk=parse_int(request.POST.get("parcel", "")) or 0)
         matches = customers_from_label(request.POST.get("customer", ""))
         reason = request.POST.get("reason", "")
         if len(matches) != 1:

@@ -15,6 +15,7 @@ from accounts.models import User
 from consignments.models import Consignment, ConsignmentStatus
 from consignments.services import consignment_declare, declaration_prefill
 from core.errors import DomainError
+from core.numbers import parse_int
 from tracking.selectors import open_registrations_for_code
 
 from ..forms import AssignForm, DeclarationForm, IdentifyForm, PhotoForm, ScanForm, WeightForm
@@ -141,8 +142,8 @@ def consignment_card(request, station, pk):
     """One order's station card, reachable again after the scan (and without JavaScript). ?parcel= puts
     the parcel just scanned first."""
     consignment = _consignment_at(station, pk)
-    focus = request.GET.get("parcel", "")
-    context = {"station": station, **_card_context(consignment, int(focus) if focus.isdigit() else None)}
+    focus = parse_int(request.GET.get("parcel", ""))
+    context = {"station": station, **_card_context(consignment, focus)}
     if request.htmx:
         return render(request, "warehouse/_card.html", context)
     return render(request, "warehouse/card.html", context)
