@@ -141,3 +141,25 @@ class AuditFilterForm(DateRangeMixin, StyledFormMixin, forms.Form):
         if user is None:
             raise forms.ValidationError(_("No account has this username."))
         return user
+
+
+class DepotProvincesForm(forms.Form):
+    provinces = forms.MultipleChoiceField(
+        label=_("Provinces served"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, depot, **kwargs):
+        from addresses.selectors import provinces
+        from warehouse.models import DepotProvince
+
+        super().__init__(*args, **kwargs)
+        served = dict(
+            DepotProvince.objects.select_related("depot").values_list("province_code", "depot__code")
+        )
+        self.fields["provinces"].choices = [
+            (code, name if served.get(code) in (None, depot.code) else f"{name} ({served[code]})")
+            for code, name in provinces()
+        ]
+        self.initial.setdefault("provinces", [code for code, where in served.items() if where == depot.code])

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.errors import DomainError
-from warehouse.models import Warehouse
+from warehouse.models import DepotProvince, Warehouse
 
 from .models import AuditEntry, AuditKind
 
@@ -166,6 +166,41 @@ def warehouse_update(*, warehouse: Warehouse, by, **values) -> Warehouse:
     locked.save(update_fields=list(changes))
     AuditEntry.objects.create(kind=AuditKind.WAREHOUSE_CHANGED, by=by, warehouse=locked, data=changes)
     return locked
+
+
+@transaction.atomic
+def depot_provinces_set(*, depot: Warehouse, codes, by) -> tuple[set, set]:
+    """Make `depot` the one that serves exactly these provinces (2025 codes): new orders of customers living
+    there go to it. A province taken from another depot moves here. Returns (added, removed)."""
+    from addresses.selectors import provinces
+
+    _require_ops(by)
+    if depot.kind != Warehouse.Kind.VIETNAM:
+        raise DomainError(_("Only a Vietnam depot serves provinces."), code="kind")
+    known = {code for code, _name in provinces()}
+    wanted = set(codes)
+    if wanted - known:
+        raise DomainError(_("Choose provinces from the list."), code="province")
+    rows = {
+        row.province_code: row
+        for row in DepotProvince.objects.select_for_update().filter(province_code__in=known)
+    }
+    mine = {code for code, row in rows.items() if row.depot_id == depot.pk}
+    added, removed = wanted - mine, mine - wanted
+    moved = {code: rows[code].depot_id for code in added if code in rows}
+    DepotProvince.objects.filter(depot=depot, province_code__in=removed).delete()
+    DepotProvince.objects.filter(province_code__in=moved).update(depot=depot)
+    DepotProvince.objects.bulk_create(
+        [DepotProvince(province_code=code, depot=depot) for code in sorted(added - set(moved))]
+    )
+    if added or removed:
+        AuditEntry.objects.create(
+            kind=AuditKind.DEPOT_PROVINCES,
+            by=by,
+            warehouse=depot,
+            data={"added": sorted(added), "removed": sorted(removed), "moved_from": moved},
+        )
+    return added, removed
 
 
 @transaction.atomic

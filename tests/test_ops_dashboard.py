@@ -120,6 +120,7 @@ def test_the_other_portal_pages_fit_a_desk_and_a_phone(browse):
         "staff": "/staff/ops/staff/",
         "staff-new": "/staff/ops/staff/new/",
         "warehouses": "/staff/ops/warehouses/",
+        "depot": f"/staff/ops/warehouses/{world['hn'].pk}/",
         "audit": "/staff/ops/audit/",
     }
     for phone in (False, True):

@@ -162,6 +162,7 @@ URLS_WITH_VIEW_TESTS = {
     "backoffice:staff_active",
     "backoffice:warehouses",
     "backoffice:warehouse",
+    "backoffice:depot_provinces",
     "backoffice:audit",
 }
 

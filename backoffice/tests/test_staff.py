@@ -200,3 +200,33 @@ def test_a_warehouse_with_staff_cannot_close(ops, hn):
     VietnamStaffFactory(warehouse=hn)
     with pytest.raises(DomainError):
         warehouse_update(warehouse=hn, by=ops, is_active=False)
+
+
+def test_a_depot_takes_provinces_and_gives_them_back(client_of, ops, hn, english):
+    from warehouse.models import DepotProvince
+
+    sg = VietnamDepotFactory(code="SG", name="TP.HCM", address="1 Lê Lợi")
+    DepotProvince.objects.create(province_code="79", depot=sg)
+    url = reverse("backoffice:depot_provinces", args=[hn.pk])
+    client = client_of(ops)
+    page = client.get(reverse("backoffice:warehouse", args=[hn.pk])).content.decode()
+    assert "(SG)" in page  # Hồ Chí Minh is served by SG for now
+    assert client.post(url, {"provinces": ["01", "79"]}).status_code == 302
+    assert dict(DepotProvince.objects.values_list("province_code", "depot__code")) == {"01": "HN", "79": "HN"}
+    client.post(url, {"provinces": ["01"]})
+    assert dict(DepotProvince.objects.values_list("province_code", "depot__code")) == {"01": "HN"}
+    entries = AuditEntry.objects.filter(kind=AuditKind.DEPOT_PROVINCES).order_by("id")
+    assert [e.data["added"] for e in entries] == [["01", "79"], []]
+    assert entries[0].data["moved_from"] == {"79": sg.pk}
+
+
+def test_unknown_provinces_and_china_warehouses_are_refused(client_of, ops, hn, gz):
+    client = client_of(ops)
+    assert (
+        client.post(reverse("backoffice:depot_provinces", args=[hn.pk]), {"provinces": ["99x"]}).status_code
+        == 400
+    )
+    assert (
+        client.post(reverse("backoffice:depot_provinces", args=[gz.pk]), {"provinces": ["01"]}).status_code
+        == 404
+    )

@@ -16,7 +16,10 @@ def urls(db, customer, cn_staff):
 
     other = ChinaStaffFactory(username="khotq2")
     order = ConsignmentFactory(customer=customer)
+    from warehouse.tests.factories import VietnamDepotFactory
+
     gz = ChinaWarehouseFactory()
+    hn = VietnamDepotFactory()
     return [
         ("backoffice:dashboard", reverse("backoffice:dashboard"), {"GET"}),
         ("backoffice:orders", reverse("backoffice:orders"), {"GET"}),
@@ -31,6 +34,7 @@ def urls(db, customer, cn_staff):
         ("backoffice:staff_active", reverse("backoffice:staff_active", args=[other.pk]), {"POST"}),
         ("backoffice:warehouses", reverse("backoffice:warehouses"), {"GET"}),
         ("backoffice:warehouse", reverse("backoffice:warehouse", args=[gz.pk]), {"GET", "POST"}),
+        ("backoffice:depot_provinces", reverse("backoffice:depot_provinces", args=[hn.pk]), {"POST"}),
         ("backoffice:audit", reverse("backoffice:audit"), {"GET"}),
     ]
 
@@ -83,6 +87,7 @@ def test_unknown_objects_are_404(client_of, ops, cn_staff, vn_staff):
     assert client.get(reverse("backoffice:customer", args=[cn_staff.pk])).status_code == 404
     assert client.get(reverse("backoffice:staff_edit", args=[999999])).status_code == 404
     assert client.get(reverse("backoffice:warehouse", args=[999999])).status_code == 404
+    assert client.post(reverse("backoffice:depot_provinces", args=[999999])).status_code == 404
 
 
 def test_customer_is_not_staff(client_of, ops, customer):

@@ -5,14 +5,14 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import operations_required
 from core.errors import DomainError
 from warehouse.models import Warehouse
 
-from ..forms import WarehouseForm
-from ..services import warehouse_update
+from ..forms import DepotProvincesForm, WarehouseForm
+from ..services import depot_provinces_set, warehouse_update
 
 
 @operations_required
@@ -38,10 +38,40 @@ def warehouse(request, pk):
             messages.success(request, _("%(name)s saved.") % {"name": place.name})
             return redirect("backoffice:warehouses")
     status = 400 if form.is_bound else 200
-    return render(request, "backoffice/warehouse_form.html", {"form": form, "place": place}, status=status)
+    return _page(request, place, form=form, status=status)
+
+
+def _page(request, place, *, form=None, provinces_form=None, status=200):
+    context = {"form": form or WarehouseForm(instance=place), "place": place}
+    if place.kind == Warehouse.Kind.VIETNAM:
+        context["provinces_form"] = provinces_form or DepotProvincesForm(depot=place)
+    return render(request, "backoffice/warehouse_form.html", context, status=status)
+
+
+@operations_required
+@require_POST
+def depot_provinces(request, pk):
+    place = get_object_or_404(Warehouse, pk=pk, kind=Warehouse.Kind.VIETNAM)
+    form = DepotProvincesForm(request.POST, depot=place)
+    if form.is_valid():
+        try:
+            added, removed = depot_provinces_set(
+                depot=place, codes=form.cleaned_data["provinces"], by=request.user
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(added)d provinces added, %(removed)d removed.")
+                % {"name": place.name, "added": len(added), "removed": len(removed)},
+            )
+            return redirect("backoffice:warehouse", place.pk)
+    return _page(request, place, provinces_form=form, status=400)
 
 
 urlpatterns = [
     path("warehouses/", warehouses, name="warehouses"),
     path("warehouses/<int:pk>/", warehouse, name="warehouse"),
+    path("warehouses/<int:pk>/provinces/", depot_provinces, name="depot_provinces"),
 ]
