@@ -129,4 +129,6 @@ def test_the_other_portal_pages_fit_a_desk_and_a_phone(browse):
             page.goto(url)
             shot(page, f"{name}-{390 if phone else 1366}")
             for box in page.locator(".table-responsive").all():
-                assert box.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), f"{name}: a table is cut off"
+                assert box.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), (
+                    f"{name}: a table is cut off"
+                )
