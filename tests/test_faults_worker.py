@@ -4,7 +4,8 @@ A real worker on PostgreSQL and a redis-server of the test's own. The import is 
 of IMPORT_CHUNK_ROWS rows, so it takes seconds), killed once it has registered some rows; a second worker
 then takes over what the sweep queues again, and the message of the killed run comes back too (a short
 visibility timeout here; an hour in production). Its effect happens exactly once: every row registered once,
-the import complete, its counters right.
+the import complete, its counters right. And a worker killed half-way through delivering the notification
+outbox: its transaction dies with it, and the next run delivers each notification exactly once.
 """
 
 import os
@@ -123,3 +124,64 @@ def test_an_import_whose_worker_is_killed_completes_once(
     assert TrackingNumber.objects.filter(customer=customer).count() == ROWS  # none twice
     assert set(TrackingNumber.objects.values_list("code", flat=True)) == set(codes)
     assert log.count("tracking.tasks.run_import[") >= 2, log[-3000:]  # the sweep's message and the redelivery
+
+
+@pytest.fixture
+def worker_on_own_redis(transactional_db, redis_server, monkeypatch, request):
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    return request.getfixturevalue("celery_worker")
+
+
+def test_a_worker_killed_while_delivering_notifications_delivers_none_twice(worker_on_own_redis, customer):
+    """The worker is killed in the middle of delivering the outbox: it has taken the pending rows (FOR UPDATE)
+    and is writing the notifications, held there by a table lock the test takes. Its transaction dies with
+    it; the next run delivers every notification, each exactly once."""
+    from django.db import connection, transaction
+
+    from notifications.models import Notification, NotificationKind, PendingNotification
+    from notifications.services import notifications_deliver_pending
+    from notifications.tasks import deliver_notifications
+
+    PendingNotification.objects.bulk_create(
+        PendingNotification(user=customer, kind=NotificationKind.FEES_ANNOUNCED, data={"n": n})
+        for n in range(30)
+    )
+    worker = worker_on_own_redis
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE notifications_notification IN EXCLUSIVE MODE")
+        deliver_notifications.apply_async()
+
+        def worker_blocked_inserting():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # a fresh look, inside this transaction
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO %%notifications_notification%%'"
+                )
+                return cursor.fetchone()[0]
+
+        wait_for(worker_blocked_inserting, 20, "the worker to be half-way through a delivery")
+        worker.process.kill()
+        worker.process.wait(timeout=10)
+    # The lock is released: the dead worker's backend finishes its INSERT, cannot answer, and rolls back.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _other_sessions():
+        time.sleep(0.1)
+    assert PendingNotification.objects.count() == 30  # nothing delivered, nothing lost
+    assert not Notification.objects.exists()
+
+    assert notifications_deliver_pending() == 30  # the next run (beat's minute, or a restarted worker)
+    assert sorted(Notification.objects.values_list("data__n", flat=True)) == list(range(30))
+    assert not PendingNotification.objects.exists()
+
+
+def _other_sessions() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND state <> 'idle'"
+        )
+        return cursor.fetchone()[0]
