@@ -199,3 +199,31 @@ def test_notifications_of_scans_during_an_outage_are_delivered_once_when_redis_i
     arrived = Notification.objects.filter(user=customer, kind=NotificationKind.ARRIVED_CHINA)
     assert arrived.count() == len(codes)
     assert arrived.values("consignment_id").distinct().count() == len(codes)  # one each, none twice
+
+
+def test_with_nothing_listening_every_cache_call_is_a_quick_miss_or_a_dropped_write(caplog):
+    """No redis-server needed: a port nothing listens on. One warning line, then the breaker is open and
+    Redis is not even tried (no connection attempt per call)."""
+    from core.cache import DegradingRedisCache
+
+    cache = DegradingRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.25}})
+    with caplog.at_level("WARNING", logger="core.cache"):
+        started = time.monotonic()
+        assert cache.get("k", "default") == "default"
+        assert cache.get_many(["a", "b"]) == {}
+        assert cache.has_key("k") is False
+        assert cache.add("k", 1) is False
+        assert cache.set("k", 1) is None
+        assert cache.set_many({"a": 1}) == []
+        assert cache.touch("k") is False
+        assert cache.delete("k") is False
+        assert cache.delete_many(["a"]) is None
+        assert cache.get_or_set("computed", lambda: 42) == 42
+        with pytest.raises(ValueError):
+            cache.incr("k")
+        assert time.monotonic() - started < 0.5
+    assert len([r for r in caplog.records if "cache unreachable" in r.getMessage()]) == 1
+    assert not cache.is_available
+    pool = cache._cache._get_connection_pool(write=True)
+    assert cache.get("k") is None and pool._created_connections <= 1  # the breaker: no new attempt
+    assert cache._dirty  # the dropped writes, to delete once Redis answers
