@@ -211,6 +211,70 @@ class ClaimEvents(Source):
         )
 
 
+class StatusHistory(Source):
+    """The history rows of a status machine outside orders (bags, trips, delivery requests, release notes):
+    `model` its event model, `parent` the field naming what changed, `statuses` its status choices."""
+
+    def __init__(self, name, label, *, model, parent, statuses, url_name="", at="at", by="by"):
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "at", at)
+        object.__setattr__(self, "by", by)
+        object.__setattr__(self, "model", model)
+        object.__setattr__(self, "parent", parent)
+        object.__setattr__(self, "statuses", statuses)
+        object.__setattr__(self, "url_name", url_name)
+
+    def queryset(self):
+        return self.model.objects.select_related("by", self.parent)
+
+    def row(self, e):
+        labels = dict(self.statuses.choices)
+        if e.old_status != e.new_status:
+            detail = f"{labels.get(e.old_status, '—')} → {labels.get(e.new_status, e.new_status)}"
+        else:
+            detail = str(labels.get(e.new_status, e.new_status))
+        if e.note:
+            detail = f"{detail} · {e.note}"
+        parent = getattr(e, self.parent)
+        url = reverse(self.url_name, args=[parent.pk]) if self.url_name else ""
+        return self._row(e, what=self.label, subject=str(parent), url=url, detail=detail)
+
+
+def _journey_sources() -> list:
+    """Bags, trips (shipping) and delivery requests, release notes (delivery): each change with who."""
+    from delivery.models import DeliveryRequestEvent, ReleaseNoteEvent, ReleaseStatus, RequestStatus
+    from shipping.models import BagEvent, BagStatus, TripEvent, TripStatus
+
+    return [
+        StatusHistory(
+            "bag", _("Bags"), model=BagEvent, parent="bag", statuses=BagStatus, url_name="shipping:bag"
+        ),
+        StatusHistory(
+            "tripstatus",
+            _("Trips"),
+            model=TripEvent,
+            parent="trip",
+            statuses=TripStatus,
+            url_name="shipping:trip",
+        ),
+        StatusHistory(
+            "delivery",
+            _("Delivery requests"),
+            model=DeliveryRequestEvent,
+            parent="request",
+            statuses=RequestStatus,
+        ),
+        StatusHistory(
+            "release",
+            _("Release notes"),
+            model=ReleaseNoteEvent,
+            parent="release_note",
+            statuses=ReleaseStatus,
+        ),
+    ]
+
+
 def _claim_url(pk) -> str:
     from django.urls import NoReverseMatch
 
@@ -239,6 +303,7 @@ SOURCES = {
         Checkpoints("trip", _("Trip checkpoints"), "at", "by"),
         OpsChanges("ops", _("Operations portal changes"), "at", "by"),
         *([ClaimEvents("claim", _("Claims"), "at", "by")] if _claims_ready() else []),
+        *_journey_sources(),
     )
 }
 

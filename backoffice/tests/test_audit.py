@@ -100,3 +100,21 @@ def test_details_are_short_and_leave_out_empty_values():
         )
     assert text == "weight_g: 2000 (before: weight_g: 1800)"
     assert data_summary({}) == ""
+
+
+def test_bag_trip_and_delivery_history_rows_are_in_the_trail(db, customer, cn_staff):
+    from shipping.services.bags import bag_reopen
+    from shipping.services.trips import trip_create
+    from shipping.tests.factories import closed_bag, ready_order
+
+    bag = closed_bag(orders=[ready_order(customer)])
+    bag_reopen(bag=bag, by=cn_staff)
+    trip = trip_create(origin=bag.origin, plate="29C-12345", by=cn_staff)
+    rows, _more = audit_rows(AuditFilter(who=cn_staff.pk))
+    by_source = {r.source: r for r in rows}
+    assert by_source["bag"].subject == bag.code and by_source["bag"].url == reverse(
+        "shipping:bag", args=[bag.pk]
+    )
+    assert by_source["tripstatus"].subject == trip.code
+    assert {"bag", "tripstatus", "delivery", "release"} <= set(SOURCES)
+    assert [r.source for r in audit_rows(AuditFilter(what="bag"))[0]] == ["bag"]
