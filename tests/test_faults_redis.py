@@ -55,6 +55,17 @@ def degrading_cache(settings, redis_server):
     caches["default"].close()
 
 
+def forget_broker_connections() -> None:
+    """The producer pool this process made for the test's own Redis (stopped now): later tests that start a
+    worker on the usual Redis must not reuse it (conftest's worker resets it only when the URL differs)."""
+    from config.celery import app
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None  # it holds the closed pool: "Acquire on closed pool" otherwise
+
+
 def signed_in(user) -> Client:
     """Sign in through the login form, as a station does: the session is written to Redis and the database."""
     client = Client()
@@ -157,6 +168,7 @@ def test_notifications_of_scans_during_an_outage_are_delivered_once_when_redis_i
     """Redis is the broker too: scans during the outage cannot wake the worker. Their notifications wait in
     the outbox; when Redis is back, beat's next run (sent here at once) delivers each exactly once."""
     monkeypatch.setenv("REDIS_URL", redis_server.url)
+    request.addfinalizer(forget_broker_connections)  # runs after the worker's own teardown
     worker = request.getfixturevalue("celery_worker")
     settings.CACHES = {
         "default": {

@@ -20,6 +20,7 @@ from django.utils import timezone
 from conftest import need
 from core.redis_server import RedisServer
 from tests.conftest import ROOT, _test_database_url
+from tests.test_faults_redis import forget_broker_connections
 from tracking.imports import import_start, imports_sweep
 from tracking.models import TrackingImport, TrackingNumber
 
@@ -45,6 +46,7 @@ def slow_import_worker(transactional_db, redis_server, monkeypatch, request):
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     monkeypatch.setenv("IMPORT_CHUNK_ROWS", str(CHUNK))
     monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "3")
+    request.addfinalizer(forget_broker_connections)  # runs after the worker's own teardown
     return request.getfixturevalue("celery_worker")
 
 
@@ -129,6 +131,7 @@ def test_an_import_whose_worker_is_killed_completes_once(
 @pytest.fixture
 def worker_on_own_redis(transactional_db, redis_server, monkeypatch, request):
     monkeypatch.setenv("REDIS_URL", redis_server.url)
+    request.addfinalizer(forget_broker_connections)
     return request.getfixturevalue("celery_worker")
 
 
