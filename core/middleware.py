@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
@@ -49,10 +51,22 @@ class RefuseUnreadableInputMiddleware:
     def __call__(self, request):
         if _unreadable(request.path) or _unreadable(request.path_info):
             raise BadRequest("A zero byte in the address.")
+        # Gunicorn refuses control characters in headers; the development server and other servers may not.
+        if self._unreadable_headers(request):
+            if _unreadable(getattr(getattr(request, "session", None), "session_key", None) or ""):
+                engine = import_module(settings.SESSION_ENGINE)
+                request.session = engine.SessionStore()  # the 400 page reads the session (who is there)
+            raise BadRequest("A zero byte in a header or cookie.")
         for key, values in request.GET.lists():
             if _unreadable(key) or any(_unreadable(v) for v in values):
                 raise BadRequest("A zero byte in the query string.")
         return self.get_response(request)
+
+    @staticmethod
+    def _unreadable_headers(request) -> bool:
+        headers = (v for k, v in request.META.items() if k.startswith("HTTP_") and isinstance(v, str))
+        cookies = (f"{k}{v}" for k, v in request.COOKIES.items())
+        return any(map(_unreadable, headers)) or any(map(_unreadable, cookies))
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method not in ("POST", "PUT", "PATCH", "DELETE"):

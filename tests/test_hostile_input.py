@@ -316,3 +316,24 @@ def test_no_url_fails_on_a_hostile_value(client, customer, cn_staff, vn_staff, o
                 if response.status_code == 500:
                     failures.append((getattr(who, "username", "anonymous"), method.__name__, path))
     assert failures == []
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_USER_AGENT": "a\x00b"},  # axes writes it down at a failed login
+        {"HTTP_COOKIE": "sessionid=abcdefgh\x00ijkl"},  # the session is looked up by it
+        {"HTTP_X_FORWARDED_FOR": "1.2.3.4\x00"},
+    ],
+)
+def test_a_zero_byte_in_a_header_or_cookie_is_a_400(client, customer, headers):
+    """Gunicorn refuses these; behind another server they would reach PostgreSQL."""
+    need(connection.vendor == "postgresql", "a zero byte reaches PostgreSQL only there")
+    client.raise_request_exception = False
+    if "HTTP_COOKIE" in headers:
+        client.cookies["sessionid"] = headers.pop("HTTP_COOKIE").split("=", 1)[1]
+    login = {"username": customer.username, "password": "wrong"}
+    assert client.post(reverse("accounts:login"), login, **headers).status_code == 400
+    # A bad session cookie is deleted by the 400's answer: the next request is simply not logged in.
+    assert client.get(reverse("tracking:list"), **headers).status_code == (400 if headers else 302)
