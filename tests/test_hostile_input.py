@@ -136,6 +136,29 @@ def test_login_with_a_hostile_next(client, customer, nxt):
     _safe(response["Location"], settings.LOGIN_REDIRECT_URL)
 
 
+@pytest.mark.parametrize("nxt", ["//evil.com", "{{7*7}}", "0"])
+def test_the_locked_out_login_page_keeps_no_hostile_next(client, english, customer, nxt):
+    for _n in range(settings.AXES_FAILURE_LIMIT + 1):
+        response = client.post(
+            reverse("accounts:login"),
+            {"username": customer.username, "password": "wrong", "next": nxt},
+            REMOTE_ADDR="203.0.113.9",
+        )
+    assert response.status_code == 429
+    assert f'value="{nxt}"' not in response.text
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": customer.username, "password": "wrong", "next": "/orders/"},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 429 and 'value="/orders/"' in response.text
+
+
+def test_a_logged_in_persons_login_page_ignores_a_hostile_next(client_of, customer):
+    response = client_of(customer).get(reverse("accounts:login"), {"next": "{{7*7}}"})
+    assert response.status_code == 302 and "{" not in response["Location"]
+
+
 @pytest.mark.parametrize("nxt", HOSTILE_NEXT)
 def test_logout_with_a_hostile_next(client_of, customer, nxt):
     response = client_of(customer).post(reverse("accounts:logout"), {"next": nxt})
