@@ -17,6 +17,7 @@ from conftest import need
 from consignments.models import Consignment
 from core.redis_server import RedisServer
 from notifications.models import Notification, NotificationKind, PendingNotification
+from tracking.models import TrackingNumber
 from tracking.tests.factories import TrackingNumberFactory
 
 PASSWORD = "pw-for-tests-1"  # the factories' password
@@ -114,6 +115,17 @@ def test_redis_down_the_station_stays_signed_in_and_keeps_scanning(degrading_cac
     assert codes[2].encode() in mine.content
     tracking = customer_client.get(reverse("tracking:list"))
     assert tracking.status_code == 200
+    # Registration (the customer pastes a number) and weighing (the station) write as usual.
+    pasted, took = timed(customer_client.post, reverse("tracking:paste"), {"text": "JT5500000000009"})
+    assert pasted.status_code in (200, 302) and took < SLOW_S
+    assert TrackingNumber.objects.filter(customer=customer, code="JT5500000000009").exists()
+    parcel = Consignment.objects.get(tracking_code=codes[1]).parcels.get()
+    weighed, took = timed(
+        station_client.post, reverse("warehouse:weigh", args=[parcel.pk]), {"weight_kg": "1.2"}
+    )
+    assert weighed.status_code in (200, 302) and took < SLOW_S
+    parcel.refresh_from_db()
+    assert parcel.weight_g == 1200
 
     redis_server.start()  # back, empty
     degrading_cache._open_until = 0  # what BREAK_SECONDS of waiting would do
