@@ -1,3 +1,4 @@
+import re
 from importlib import import_module
 
 from django.conf import settings
@@ -23,9 +24,12 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+_UNREADABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _unreadable(text: str) -> bool:
     """A zero byte (PostgreSQL refuses it in text) or half of a surrogate pair (not encodable as UTF-8)."""
-    return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _UNREADABLE.search(text) is not None
 
 
 def accepts_unreadable(*fields: str):
