@@ -227,6 +227,7 @@ def celery_worker(request, transactional_db):
     if saved["broker_url"] != redis_url and app._pool is not None:  # producers made for another broker
         app._pool.force_close_all()
         app._pool = None
+        app.amqp._producer_pool = None  # it holds the closed pool: "Acquire on closed pool" otherwise
     app.conf.update(task_always_eager=False, task_default_queue=queue, broker_url=redis_url)
 
     with open(log_path, "wb") as log:
