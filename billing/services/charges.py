@@ -99,7 +99,10 @@ def consignment_price(
     previous = Charge.objects.filter(consignment=locked, is_current=True).first()
     if previous is not None and previous.paid_at is not None:
         return previous
-    weighed = list(locked.parcels.filter(weight_g__isnull=False).order_by("piece_number", "id"))
+    # .all(): the parcels the caller prefetched, when it did (a depot scan has just read them).
+    weighed = sorted(
+        (p for p in locked.parcels.all() if p.weight_g is not None), key=lambda p: (p.piece_number, p.pk)
+    )
     parcels = [
         ParcelMeasure(
             weight_g=p.weight_g,
