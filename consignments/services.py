@@ -21,6 +21,11 @@ TRANSITION_GUARDS: list = []
 # Checks an app above consignments adds to a change of destination depot (shipping: a packed order stays
 # with its bag). Each is called as guard(consignment=…, depot=…, transfer=…) and raises DomainError to refuse.
 DESTINATION_GUARDS: list = []
+# One-to-one rows of apps above consignments that a status move reads right after it (billing: an order's
+# extras, for the charge made at Chờ giao). A caller that locks the order before a move it expects to
+# trigger them (the depot's receiving scan) reads them with the order, in the same query:
+# Consignment.objects.select_for_update(…, of=("self",)).select_related(*READ_WITH_ORDER).
+READ_WITH_ORDER: list = []
 
 MAX_WEIGHT_G = 500_000  # 500 kg: a single parcel heavier than this is a typo
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consignments.models import Consignment, ConsignmentStatus, EventKind
-from consignments.services import consignment_event_add, consignment_transition
+from consignments.services import READ_WITH_ORDER, consignment_event_add, consignment_transition
 from core.errors import DomainError
 from tracking.scanner import read_scan
 from warehouse.labels import parcel_code, split_parcel_code
@@ -305,7 +305,11 @@ def _receive(item: BagParcel, parcel: Parcel, code: str, *, scanned_in: Bag, dep
     order = None
     if parcel.consignment_id is not None:
         # No-key lock: the history rows other transactions insert (a bag closing) do not wait on it.
-        order = Consignment.objects.select_for_update(no_key=True).get(pk=parcel.consignment_id)
+        order = (
+            Consignment.objects.select_for_update(no_key=True, of=("self",))
+            .select_related(*READ_WITH_ORDER)
+            .get(pk=parcel.consignment_id)
+        )
     now = timezone.now()
     fields = {"received_at": now, "received_by": by, "missing": False}
     pending = BagParcel.objects.filter(pk=item.pk, received_at__isnull=True)
