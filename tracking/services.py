@@ -86,7 +86,7 @@ def split_pasted(text: str) -> list[tuple[int, str]]:
 
 def _unreadable_message() -> str:
     return _(
-        "This line holds a character that cannot be read (shown as “\ufffd”): type the code again instead of "
+        "This line holds a character that cannot be read (shown as “�”): type the code again instead of "
         "copying it."
     )
 
