@@ -76,7 +76,9 @@ def address_delete(*, address: DeliveryAddress) -> None:
     stays while a guard says it is needed (orders awaiting delivery)."""
     customer_id, was_default = address.customer_id, address.is_default
     # Lock the customer's addresses: two deletes at once cannot both see "one more left".
-    others = DeliveryAddress.objects.select_for_update().filter(customer_id=customer_id).exclude(pk=address.pk)
+    others = (
+        DeliveryAddress.objects.select_for_update().filter(customer_id=customer_id).exclude(pk=address.pk)
+    )
     if not list(others.values_list("pk", flat=True)):
         for guard in LAST_ADDRESS_GUARDS:
             if reason := guard(customer=address.customer):

@@ -315,7 +315,9 @@ def test_deleting_the_last_address_leaves_none(client_of, customer):
     assert not customer.addresses.exists()
 
 
-@pytest.mark.parametrize("status", ["cn_received", "in_transit", "awaiting_delivery", "delivering", "refused"])
+@pytest.mark.parametrize(
+    "status", ["cn_received", "in_transit", "awaiting_delivery", "delivering", "refused"]
+)
 def test_the_last_address_stays_while_orders_await_delivery(client_of, customer, other_customer, status):
     from consignments.tests.factories import ConsignmentFactory
 
