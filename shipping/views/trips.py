@@ -136,7 +136,21 @@ def _trip_context(trip, station, **extra) -> dict:
 
 def _trips_page(request, station, form, status=200):
     origin = None if request.user.role == Role.OPERATIONS else station
-    context = {"station": station, "trips": trips_from(origin=origin)[:100], "form": form}
+    rows = trips_from(origin=origin)
+    shown = request.GET.get("status", "")
+    if (
+        shown in TripStatus.values
+    ):  # ?status=departed: the trips on the road (the operations dashboard's link)
+        rows = rows.filter(status=shown)
+    else:
+        shown = ""
+    context = {
+        "station": station,
+        "trips": rows[:100],
+        "form": form,
+        "shown": shown,
+        "statuses": TripStatus.choices,
+    }
     return render(request, "shipping/trips.html", context, status=status)
 
 
