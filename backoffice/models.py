@@ -10,6 +10,7 @@ class AuditKind(models.TextChoices):
     STAFF_DEACTIVATED = "staff_deactivated", _("Staff account deactivated")
     STAFF_REACTIVATED = "staff_reactivated", _("Staff account reactivated")
     WAREHOUSE_CHANGED = "warehouse_changed", _("Warehouse details changed")
+    WAREHOUSE_CREATED = "warehouse_created", _("Warehouse or depot created")
     DEPOT_PROVINCES = "depot_provinces", _("Provinces served by a depot changed")
 
 
