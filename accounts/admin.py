@@ -18,3 +18,24 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Forwarding"), {"fields": ("role", "warehouse")}),
     )
+
+
+def _superusers_only(request) -> bool:
+    """The Django admin is for superusers; operations work in /staff/ops/."""
+    return request.user.is_active and request.user.is_superuser
+
+
+_admin_login = admin.site.login
+
+
+def _branded_login(request, extra_context=None):
+    """A signed-in person who may not use the admin gets our 403 page, not Django's login form again."""
+    from django.core.exceptions import PermissionDenied
+
+    if request.user.is_authenticated and not admin.site.has_permission(request):
+        raise PermissionDenied
+    return _admin_login(request, extra_context)
+
+
+admin.site.has_permission = _superusers_only
+admin.site.login = _branded_login

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 
+from .emails import EMAIL_TAKEN, email_taken, normalize_email
 from .models import User, username_validator
 from .phone import normalize_vn_phone
 
@@ -48,6 +49,12 @@ class SignUpForm(StyledFormMixin, forms.Form):
 
     def clean_phone(self):
         return normalize_vn_phone(self.cleaned_data["phone"])
+
+    def clean_email(self):
+        email = normalize_email(self.cleaned_data["email"])
+        if email_taken(email):
+            raise forms.ValidationError(EMAIL_TAKEN)
+        return email
 
     def clean(self):
         cleaned = super().clean()
@@ -99,7 +106,10 @@ class ProfileForm(StyledFormMixin, forms.ModelForm):
         return normalize_vn_phone(self.cleaned_data["phone"])
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip()
+        email = normalize_email(self.cleaned_data["email"])
+        if email_taken(email, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(EMAIL_TAKEN)
+        return email
 
 
 class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):

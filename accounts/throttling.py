@@ -67,3 +67,42 @@ def unlock(username: str) -> None:
     from axes.utils import reset
 
     reset(username=username.strip().lower())
+
+
+# From this many failures on, the login page says how many attempts are left before the lock.
+HINT_AFTER_FAILURES = 3
+
+
+def attempts_left(request, username: str) -> int | None:
+    """How many more failures this username may have from this address before it is locked, once it has had
+    HINT_AFTER_FAILURES; None before that (no hint) or when nothing is left (the lock message says it)."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    username = str(username or "").strip().lower()
+    if not username:
+        return None
+    failures = AxesProxyHandler.get_failures(request, {settings.AXES_USERNAME_FORM_FIELD: username})
+    left = settings.AXES_FAILURE_LIMIT - failures
+    if failures < HINT_AFTER_FAILURES or left <= 0:
+        return None
+    return left
+
+
+def attempts_left_message(left: int) -> str:
+    minutes = cooloff_minutes()
+    return ngettext(
+        "%(left)s attempt left before logging in as this user is paused for %(minutes)s minutes.",
+        "%(left)s attempts left before logging in as this user is paused for %(minutes)s minutes.",
+        left,
+    ) % {"left": left, "minutes": minutes}
+
+
+def failed_logins(username: str) -> int:
+    """Failures recorded for this username from any address (what operations see before unlocking)."""
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+
+    total = AccessAttempt.objects.filter(username=username.strip().lower()).aggregate(
+        n=Sum("failures_since_start")
+    )["n"]
+    return total or 0

@@ -95,6 +95,15 @@ class LoginView(SafeNextMixin, auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        from .throttling import attempts_left, attempts_left_message
+
+        left = attempts_left(self.request, self.request.POST.get("username", ""))
+        response = super().form_invalid(form)
+        if left is not None:
+            response.context_data["attempts_left"] = attempts_left_message(left)
+        return response
+
     def form_valid(self, form):
         response = super().form_valid(form)
         language = form.get_user().language
