@@ -161,6 +161,7 @@ URLS_WITH_VIEW_TESTS = {
     "backoffice:staff_edit",
     "backoffice:staff_active",
     "backoffice:warehouses",
+    "backoffice:warehouse_new",  # backoffice/tests/test_warehouses.py
     "backoffice:warehouse",
     "backoffice:depot_provinces",
     "backoffice:audit",

@@ -184,14 +184,14 @@ def test_warehouse_details_are_saved_and_audited(client_of, ops, hn):
             "name": hn.name,
             "address": "Số 2 Phạm Văn Đồng, Cầu Giấy, Hà Nội",
             "postal_code": "",
-            "phone": "0243 999 888",
+            "phone": "0243 999 8888",
             "opening_hours": "8:00–18:00, T2–T7",
             "is_active": "on",
         },
     )
     assert response.status_code == 302
     hn.refresh_from_db()
-    assert (hn.phone, hn.opening_hours) == ("0243 999 888", "8:00–18:00, T2–T7")
+    assert (hn.phone, hn.opening_hours) == ("02439998888", "8:00–18:00, T2–T7")
     entry = AuditEntry.objects.get(kind=AuditKind.WAREHOUSE_CHANGED)
     assert set(entry.data) == {"address", "phone", "opening_hours"}
 

@@ -33,6 +33,7 @@ def urls(db, customer, cn_staff):
         ("backoffice:staff_edit", reverse("backoffice:staff_edit", args=[other.pk]), {"GET", "POST"}),
         ("backoffice:staff_active", reverse("backoffice:staff_active", args=[other.pk]), {"POST"}),
         ("backoffice:warehouses", reverse("backoffice:warehouses"), {"GET"}),
+        ("backoffice:warehouse_new", reverse("backoffice:warehouse_new"), {"GET", "POST"}),
         ("backoffice:warehouse", reverse("backoffice:warehouse", args=[gz.pk]), {"GET", "POST"}),
         ("backoffice:depot_provinces", reverse("backoffice:depot_provinces", args=[hn.pk]), {"POST"}),
         ("backoffice:audit", reverse("backoffice:audit"), {"GET"}),

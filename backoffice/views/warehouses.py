@@ -11,8 +11,10 @@ from accounts.decorators import operations_required
 from core.errors import DomainError
 from warehouse.models import Warehouse
 
-from ..forms import DepotProvincesForm, WarehouseForm
-from ..services import depot_provinces_set, warehouse_update
+from ..forms import DepotProvincesForm
+from ..forms_warehouses import WarehouseCreateForm, WarehouseForm
+from ..services import depot_provinces_set
+from ..services_warehouses import warehouse_create, warehouse_save
 
 
 @operations_required
@@ -31,14 +33,33 @@ def warehouse(request, pk):
     form = WarehouseForm(request.POST or None, instance=Warehouse.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            warehouse_update(warehouse=place, by=request.user, **form.cleaned_data)
+            warehouse_save(warehouse=place, by=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error("is_active" if exc.code == "staff" else None, exc.message)
+            form.add_error("is_active" if exc.code in ("staff", "contents") else None, exc.message)
         else:
             messages.success(request, _("%(name)s saved.") % {"name": place.name})
             return redirect("backoffice:warehouses")
     status = 400 if form.is_bound else 200
     return _page(request, place, form=form, status=status)
+
+
+@operations_required
+@require_http_methods(["GET", "POST"])
+def warehouse_new(request):
+    """Open a new China warehouse or Vietnam depot (and the provinces a depot serves)."""
+    form = WarehouseCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        provinces = values.pop("provinces", [])
+        try:
+            place = warehouse_create(by=request.user, provinces=provinces, **values)
+        except DomainError as exc:
+            form.add_error("code" if exc.code == "code" else None, exc.message)
+        else:
+            messages.success(request, _("%(name)s created.") % {"name": str(place)})
+            return redirect("backoffice:warehouse", place.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "backoffice/warehouse_new.html", {"form": form}, status=status)
 
 
 def _page(request, place, *, form=None, provinces_form=None, status=200):
@@ -72,6 +93,7 @@ def depot_provinces(request, pk):
 
 urlpatterns = [
     path("warehouses/", warehouses, name="warehouses"),
+    path("warehouses/new/", warehouse_new, name="warehouse_new"),
     path("warehouses/<int:pk>/", warehouse, name="warehouse"),
     path("warehouses/<int:pk>/provinces/", depot_provinces, name="depot_provinces"),
 ]
