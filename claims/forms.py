@@ -91,7 +91,12 @@ class NoteForm(NoNulMixin, StyledFormMixin, forms.Form):
 
 
 class RefundForm(NoNulMixin, StyledFormMixin, forms.Form):
-    amount_vnd = VndField(label=_("Refund (₫)"), min_value=1, max_value=MAX_ASKED_VND)
+    amount_vnd = VndField(
+        label=_("Refund (₫)"),
+        min_value=1,
+        max_value=MAX_ASKED_VND,
+        error_messages={"min_value": _("Enter an amount above 0 ₫.")},  # 0 is not "negative"
+    )
     reason = forms.CharField(label=_("Reason (on the customer's statement)"), max_length=255)
     fault = forms.ChoiceField(label=_("Who was at fault?"), choices=[("", "—"), *Fault.choices])
 

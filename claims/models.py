@@ -92,6 +92,9 @@ class Claim(models.Model):
         related_name="+",
     )
     reject_reason = models.CharField(_("reason of the rejection"), max_length=500, blank=True)
+    # Set when the customer writes (whatever the status, a resolved or rejected claim too), cleared when
+    # operations answer or act on the claim: operations' "unanswered" queue (claims.selectors.unanswered).
+    customer_waiting_since = models.DateTimeField(_("customer waiting since"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -110,6 +113,11 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at"], name="claims_status_created"),
             models.Index(fields=["customer", "-created_at"], name="claims_customer_created"),
+            models.Index(
+                fields=["customer_waiting_since"],
+                condition=models.Q(customer_waiting_since__isnull=False),
+                name="claims_unanswered",
+            ),
         ]
 
     def __str__(self):
@@ -125,6 +133,10 @@ class Claim(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    @property
+    def is_unanswered(self) -> bool:
+        return self.customer_waiting_since is not None
 
     @property
     def can_reply(self) -> bool:

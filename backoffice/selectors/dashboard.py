@@ -70,6 +70,17 @@ def open_claims_count() -> int | None:
     return open_claims().count()
 
 
+def claims_waiting_counts() -> tuple[int | None, int | None]:
+    """(claims whose customer wrote and waits for an answer, refunds awaiting a second person's approval),
+    from the claims app (one query); (None, None) without it."""
+    try:
+        from claims.selectors import waiting_counts
+    except ImportError:
+        return None, None
+    counts = waiting_counts()
+    return counts["unanswered"], counts["refund_pending"]
+
+
 @dataclass
 class Dashboard:
     intake: list = field(default_factory=list)  # [{"warehouse": Warehouse, "count": n}]
@@ -86,6 +97,8 @@ class Dashboard:
     unpaid: int = 0
     unmatched_transfers: int = 0
     open_claims: int | None = None
+    unanswered_claims: int | None = None  # a customer wrote on a claim, whatever its status, and waits
+    refunds_pending: int | None = None  # claim refunds awaiting a second operations person's approval
 
 
 def dashboard(now=None) -> Dashboard:
@@ -143,4 +156,5 @@ def dashboard(now=None) -> Dashboard:
     board.unpaid = unpaid_orders().count()
     board.unmatched_transfers = BankTransfer.objects.filter(status=TransferStatus.UNMATCHED).count()
     board.open_claims = open_claims_count()
+    board.unanswered_claims, board.refunds_pending = claims_waiting_counts()
     return board

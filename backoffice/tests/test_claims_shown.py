@@ -33,14 +33,10 @@ def test_claims_everywhere(client_of, ops, claim, english):
     client = client_of(ops)
     html = client.get(reverse("backoffice:dashboard")).content.decode()
     assert 'data-testid="count-claims">1<' in html
-    assert (
-        f"KN{claim.pk}"
-        in client.get(reverse("backoffice:customer", args=[claim.customer_id])).content.decode()
-    )
-    assert (
-        f"KN{claim.pk}"
-        in client.get(reverse("backoffice:order", args=[claim.consignment_id])).content.decode()
-    )
+    link = f'href="{reverse("claims:ops_detail", args=[claim.pk])}">{claim.code}</a>'  # KN000001, a link
+    assert claim.code == f"KN{claim.pk:06d}"
+    assert link in client.get(reverse("backoffice:customer", args=[claim.customer_id])).content.decode()
+    assert link in client.get(reverse("backoffice:order", args=[claim.consignment_id])).content.decode()
     audit = client.get(reverse("backoffice:audit"), {"what": "claim"}).content.decode()
     assert audit.count('data-source="claim"') >= 2  # opened, accepted
     assert reverse("claims:ops_detail", args=[claim.pk]) in audit

@@ -68,7 +68,8 @@ def notify(claim: Claim, *, reply: bool = False) -> None:
 def claim_transition(*, claim: Claim, to: str, by, text: str = "", data=None, **fields) -> Claim:
     """Move a claim from the status it had when read to `to` (compare-and-set): an illegal move, or a claim
     someone else changed meanwhile, raises DomainError and changes nothing. Writes the history row, sets
-    `fields` in the same UPDATE and notifies the customer. Call it inside transaction.atomic()."""
+    `fields` in the same UPDATE (and clears the customer's unanswered mark: operations acted) and notifies the
+    customer. Call it inside transaction.atomic()."""
     old = claim.status
     if to not in TRANSITIONS.get(old, ()):
         raise DomainError(
@@ -77,6 +78,7 @@ def claim_transition(*, claim: Claim, to: str, by, text: str = "", data=None, **
             code="illegal",
         )
     now = timezone.now()
+    fields.setdefault("customer_waiting_since", None)  # operations acted: the customer is answered
     if to == ClaimStatus.CLOSED:
         fields["closed_at"] = now
     changed = Claim.objects.filter(pk=claim.pk, status=old).update(status=to, updated_at=now, **fields)

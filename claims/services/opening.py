@@ -72,7 +72,8 @@ def claim_open(*, customer, consignment, kind: str, description: str, amount_ask
 
 def claim_reply(*, claim: Claim, by, text: str, photos=()) -> Claim:
     """A message on the claim, from its customer or from operations, while it is not closed. Operations'
-    messages are notified to the customer."""
+    messages are notified to the customer; the customer's mark the claim unanswered until operations write
+    or act (Claim.customer_waiting_since), whatever its status."""
     from accounts.models import Role
 
     is_ops = getattr(by, "role", "") == Role.OPERATIONS
@@ -93,7 +94,10 @@ def claim_reply(*, claim: Claim, by, text: str, photos=()) -> Claim:
             )
         event = event_add(locked, kind=EventKind.REPLY, by=by, text=text)
         photos_save(locked, prepared, by=by, event=event, stored=stored)
-        Claim.objects.filter(pk=locked.pk).update(updated_at=event.at)
+        # A customer's message waits for operations (since the first unanswered one); theirs answers it.
+        waiting = None if is_ops else (locked.customer_waiting_since or event.at)
+        Claim.objects.filter(pk=locked.pk).update(updated_at=event.at, customer_waiting_since=waiting)
+        locked.updated_at, locked.customer_waiting_since = event.at, waiting
         if is_ops:
             notify(locked, reply=True)
     return locked

@@ -1,13 +1,11 @@
 """Operations handle a claim: accept it for review, refund (a second person approves a large refund),
 re-weigh a parcel (the order is re-priced), reject it, close it."""
 
-from decimal import ROUND_DOWN, Decimal
-
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from billing.selectors import current_charge, exchange_rate_at
+from billing.selectors import current_charge
 from billing.services.wallet import wallet_refund
 from core.errors import DomainError
 from core.money import vnd
@@ -16,6 +14,7 @@ from warehouse.services import parcel_measure
 
 from ..models import Claim, ClaimStatus, EventKind, Fault
 from .common import claim_transition, clean_text, event_add, require_operations
+from .limits import lock_order_claims, order_refund_room
 
 S = ClaimStatus
 
@@ -23,20 +22,6 @@ S = ClaimStatus
 def refund_key(claim: Claim) -> str:
     """The wallet entry's idempotency key: whatever runs twice, a claim refunds once."""
     return f"claim:{claim.pk}:refund"
-
-
-def refund_bound_vnd(claim: Claim) -> int:
-    """The most a claim may refund: the order's current charges plus its declared value (quantity × unit
-    value, at the CNY rate in force). Beyond that a refund is a typo, or a matter for a wallet adjustment."""
-    order = claim.consignment
-    charge = current_charge(order)
-    bound = charge.total_vnd if charge else 0
-    if order.goods_quantity and order.goods_unit_value_fen:
-        rate = exchange_rate_at()
-        if rate is not None:
-            cny = Decimal(order.goods_quantity * order.goods_unit_value_fen) / 100
-            bound += int((cny * rate.vnd_per_cny).to_integral_value(rounding=ROUND_DOWN))
-    return bound
 
 
 def _locked(claim: Claim) -> Claim:
@@ -65,6 +50,33 @@ def claim_close(*, claim: Claim, by, text: str = "") -> Claim:
     return claim_transition(claim=claim, to=S.CLOSED, by=by, text=clean_text(text, required=False))
 
 
+def room_text(room) -> str:
+    """The order's refund room in words, for the refund form and the message refusing too much."""
+    text = _("paid %(paid)s + declared value %(declared)s − already refunded %(refunded)s") % {
+        "paid": vnd(room.paid_vnd),
+        "declared": vnd(room.declared_vnd),
+        "refunded": vnd(room.refunded_vnd),
+    }
+    if room.pending_vnd:
+        text += " " + _("− awaiting approval on other claims %(pending)s") % {
+            "pending": vnd(room.pending_vnd)
+        }
+    return text
+
+
+def _check_room(claim: Claim, amount_vnd: int) -> None:
+    room = order_refund_room(claim.consignment, claim=claim)
+    if amount_vnd > room.remaining_vnd:
+        raise DomainError(
+            _(
+                "At most %(remaining)s can still be refunded on order %(code)s (%(room)s). "
+                "For more, adjust the wallet."
+            )
+            % {"remaining": vnd(room.remaining_vnd), "code": claim.consignment.code, "room": room_text(room)},
+            code="amount",
+        )
+
+
 def _refund(claim: Claim, *, by):
     return wallet_refund(
         customer=claim.customer,
@@ -81,7 +93,7 @@ def claim_resolve_refund(*, claim: Claim, amount_vnd: int, reason: str, fault: s
     """Resolve with a refund to the wallet. Up to settings.CLAIM_REFUND_APPROVAL_VND it is credited at once
     (resolved); above it, it waits for another operations person (refund awaiting approval)."""
     require_operations(by)
-    claim = _locked(claim)
+    claim = lock_order_claims(claim)  # the order's refunds are decided one at a time
     if claim.status != S.REVIEW:
         raise DomainError(
             _("Accept claim %(code)s for review before resolving it.") % {"code": claim.code}
@@ -95,18 +107,9 @@ def claim_resolve_refund(*, claim: Claim, amount_vnd: int, reason: str, fault: s
     reason = clean_text(
         reason, required=True, what=_("Say why: the customer sees the reason on their statement.")
     )
-    bound = refund_bound_vnd(claim)
     if not isinstance(amount_vnd, int) or amount_vnd <= 0:
-        raise DomainError(_("A refund must be a positive amount."), code="amount")
-    if amount_vnd > bound:
-        raise DomainError(
-            _(
-                "At most %(bound)s can be refunded on order %(code)s (its charges and declared value). "
-                "For more, adjust the wallet."
-            )
-            % {"bound": vnd(bound), "code": claim.consignment.code},
-            code="amount",
-        )
+        raise DomainError(_("Enter an amount above 0 ₫."), code="amount")
+    _check_room(claim, amount_vnd)
     proposal = {
         "refund_vnd": amount_vnd,
         "refund_reason": reason[:255],
@@ -128,7 +131,7 @@ def claim_approve_refund(*, claim: Claim, by) -> Claim:
     """A second operations person approves the refund proposed by another: the wallet is credited once,
     whoever approves at the same time (compare-and-set on the status, and the entry's idempotency key)."""
     require_operations(by)
-    claim = _locked(claim)
+    claim = lock_order_claims(claim)
     if claim.status != S.REFUND_PENDING:
         raise DomainError(
             _("Claim %(code)s has no refund awaiting approval (now “%(status)s”).")
@@ -139,6 +142,7 @@ def claim_approve_refund(*, claim: Claim, by) -> Claim:
         raise DomainError(
             _("You proposed this refund: another operations person must approve it."), code="same_person"
         )
+    _check_room(claim, claim.refund_vnd)  # refunded meanwhile on the order: decline, propose again
     claim = claim_transition(
         claim=claim,
         to=S.RESOLVED,

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import operations_required
@@ -18,7 +19,13 @@ from core.money import vnd
 
 from ..forms import NoteForm, ReasonForm, RefundForm, ReplyForm, ReweighForm
 from ..models import ClaimStatus
-from ..selectors import claim_for_operations, claims_for_operations, status_counts, timeline
+from ..selectors import (
+    claim_for_operations,
+    claims_for_operations,
+    order_history,
+    status_counts,
+    timeline,
+)
 from ..services import (
     claim_accept,
     claim_approve_refund,
@@ -28,10 +35,16 @@ from ..services import (
     claim_reply,
     claim_resolve_refund,
     claim_resolve_reweigh,
-    refund_bound_vnd,
+    order_refund_room,
+    room_text,
 )
 
-TABS = ["open", *ClaimStatus.values, "all"]
+TABS = ["open", "unanswered", *ClaimStatus.values, "all"]
+TAB_LABELS = {
+    "open": _lazy("To handle"),  # open claims, and any claim whose customer wrote and waits for an answer
+    "unanswered": _lazy("Unanswered"),
+    "all": _lazy("All"),
+}
 
 
 @operations_required
@@ -43,14 +56,7 @@ def ops_list(request):
     q = request.GET.get("q", "").replace("\x00", "").strip()[:40]
     page = Paginator(claims_for_operations(status=status, q=q), 50).get_page(request.GET.get("page"))
     counts = status_counts()
-    tabs = [
-        (
-            key,
-            _("Open") if key == "open" else _("All") if key == "all" else ClaimStatus(key).label,
-            counts.get(key),
-        )
-        for key in TABS
-    ]
+    tabs = [(key, TAB_LABELS.get(key) or ClaimStatus(key).label, counts.get(key)) for key in TABS]
     query = urlencode({"status": status, **({"q": q} if q else {})})
     return render(
         request,
@@ -65,12 +71,16 @@ def _parcels(claim):
 
 def _render(request, claim, *, forms=None, error=None, status=200):
     parcels = _parcels(claim)
+    room = order_refund_room(claim.consignment, claim=claim)
     context = {
         "claim": claim,
         "events": timeline(claim),
         "charge": current_charge(claim.consignment),
         "balance": balance_of(claim.customer),
-        "bound": refund_bound_vnd(claim),
+        "bound": room.remaining_vnd,
+        "room": room,
+        "room_text": room_text(room),
+        **order_history(claim),
         "approval_above": settings.CLAIM_REFUND_APPROVAL_VND,
         "parcels": parcels,
         "reply_form": ReplyForm(),
