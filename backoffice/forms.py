@@ -25,6 +25,7 @@ class DateRangeMixin:
 
 class OrderFilterForm(DateRangeMixin, StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Order code or tracking number"), max_length=40, required=False)
+    customer = forms.CharField(label=_("Customer code or username"), max_length=20, required=False)
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status")), *ConsignmentStatus.choices], required=False
     )
@@ -61,10 +62,47 @@ class ParcelFilterForm(StyledFormMixin, forms.Form):
 
 class CustomerSearchForm(StyledFormMixin, forms.Form):
     q = forms.CharField(
-        label=_("Customer code, username, phone or e-mail"),
+        label=_("Customer code, username, name, phone or e-mail"),
         max_length=150,
+        required=False,
+        help_text=_("Empty: the latest sign-ups."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
+
+
+class CustomerContactForm(StyledFormMixin, forms.Form):
+    first_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        help_text=_("A Vietnamese mobile (10 digits) or landline (11 digits)."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+
+    def clean_phone(self):
+        from accounts.phone import normalize_vn_phone
+
+        return normalize_vn_phone(self.cleaned_data["phone"])
+
+    def clean_email(self):
+        from accounts.emails import EMAIL_TAKEN, email_taken, normalize_email
+
+        email = normalize_email(self.cleaned_data["email"])
+        if email_taken(email, exclude_pk=self.customer.pk):
+            raise forms.ValidationError(EMAIL_TAKEN)
+        return email
+
+
+class CustomerActiveForm(StyledFormMixin, forms.Form):
+    active = forms.TypedChoiceField(choices=[("0", "0"), ("1", "1")], coerce=lambda v: v == "1")
+    reason = forms.CharField(label=_("Why"), max_length=300)
 
 
 class GroupedWarehouseMixin:
@@ -86,6 +124,10 @@ class StaffCreateForm(GroupedWarehouseMixin, StyledFormMixin, forms.Form):
         label=_("Username"),
         max_length=20,
         validators=[username_validator],
+        help_text=_("3 to 20 Latin letters or digits; the person logs in with it."),
+        error_messages={
+            "invalid": _("Use 3 to 20 Latin letters or digits, with no spaces, accents or symbols.")
+        },
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
     )
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
@@ -105,6 +147,14 @@ class StaffCreateForm(GroupedWarehouseMixin, StyledFormMixin, forms.Form):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("This username is already taken."))
         return username
+
+    def clean_email(self):
+        from accounts.emails import EMAIL_TAKEN, email_taken, normalize_email
+
+        email = normalize_email(self.cleaned_data["email"])
+        if email_taken(email):
+            raise forms.ValidationError(EMAIL_TAKEN)
+        return email
 
 
 class StaffUpdateForm(GroupedWarehouseMixin, StyledFormMixin, forms.Form):

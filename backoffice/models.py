@@ -12,6 +12,11 @@ class AuditKind(models.TextChoices):
     WAREHOUSE_CHANGED = "warehouse_changed", _("Warehouse details changed")
     WAREHOUSE_CREATED = "warehouse_created", _("Warehouse or depot created")
     DEPOT_PROVINCES = "depot_provinces", _("Provinces served by a depot changed")
+    PASSWORD_SET = "password_set", _("New password set by operations")
+    LOGIN_UNLOCKED = "login_unlocked", _("Locked-out login unlocked")
+    CUSTOMER_CHANGED = "customer_changed", _("Customer contact details changed")
+    CUSTOMER_DEACTIVATED = "customer_deactivated", _("Customer account deactivated")
+    CUSTOMER_REACTIVATED = "customer_reactivated", _("Customer account reactivated")
 
 
 class AuditEntry(models.Model):

@@ -85,10 +85,18 @@ def staff_create(
     return user, password
 
 
-def _locked_staff(user) -> User:
+def require_may_change(locked, by) -> None:
+    """Only a superuser may change a superuser's account (role, warehouse, active, password)."""
+    if locked.is_superuser and not by.is_superuser:
+        raise DomainError(_("Only a superuser can change a superuser's account."), code="superuser")
+
+
+def _locked_staff(user, by=None) -> User:
     locked = User.objects.select_for_update().filter(pk=user.pk, role__in=STAFF_ROLES).first()
     if locked is None:
         raise DomainError(_("This is not a staff account."), code="not_staff")
+    if by is not None:
+        require_may_change(locked, by)
     return locked
 
 
@@ -97,7 +105,7 @@ def staff_update(*, user, role: str, warehouse, by) -> User:
     """Change a staff member's role and warehouse (audited). Operations cannot take their own role away."""
     _require_ops(by)
     staff_role_check(role=role, warehouse=warehouse)
-    locked = _locked_staff(user)
+    locked = _locked_staff(user, by)
     if locked.pk == by.pk and role != Role.OPERATIONS:
         raise DomainError(_("You cannot take the operations role away from yourself."), code="self")
     old = {"role": locked.role, "warehouse": locked.warehouse.code if locked.warehouse_id else ""}
@@ -122,7 +130,7 @@ def staff_set_active(*, user, active: bool, by) -> User:
     """Deactivate (they can no longer log in; their open sessions stop at the next request) or reactivate a
     staff account. Never one's own."""
     _require_ops(by)
-    locked = _locked_staff(user)
+    locked = _locked_staff(user, by)
     if locked.pk == by.pk:
         raise DomainError(_("You cannot deactivate your own account."), code="self")
     if locked.is_active == active:

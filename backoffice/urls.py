@@ -1,7 +1,7 @@
 """The operations portal: staff pages under /staff/ops/ (dashboard, customers, staff, depots, audit).
 Warehouse already serves /staff/ops/conflicts/, unidentified/, consignments/… and claims /staff/ops/claims/."""
 
-from .views import audit, customers, dashboard, orders, staff, warehouses
+from .views import audit, customers, dashboard, orders, people, staff, warehouses
 
 app_name = "backoffice"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     *orders.urlpatterns,
     *customers.urlpatterns,
     *staff.urlpatterns,
+    *people.urlpatterns,
     *warehouses.urlpatterns,
     *audit.urlpatterns,
 ]

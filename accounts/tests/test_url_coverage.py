@@ -165,6 +165,11 @@ URLS_WITH_VIEW_TESTS = {
     "backoffice:warehouse",
     "backoffice:depot_provinces",
     "backoffice:audit",
+    "backoffice:customer_edit",
+    "backoffice:customer_active",
+    "backoffice:account_password",
+    "backoffice:account_unlock",
+    "backoffice:password_shown",
 }
 
 

@@ -1,11 +1,10 @@
 """Finding a customer from one field, and everything operations see on their page."""
 
 from django.db.models import F, Q, Value
-from django.db.models.functions import Replace
+from django.db.models.functions import Concat, Replace
 
 from accounts.models import Role, User
 
-MAX_MATCHES = 50
 LAST_ROWS = 20
 
 
@@ -17,10 +16,16 @@ def _digits_only(field: str):
     return expression
 
 
+def recent_customers():
+    """Everyone who signed up, the latest first (an empty search)."""
+    return User.objects.filter(role=Role.CUSTOMER).order_by("-date_joined", "-id")
+
+
 def customers_search(q: str):
-    """Customers whose code, username, phone or e-mail match `q`: exact matches first, then prefixes (and a
-    phone typed with spaces or dots, or starting +84, finds the number stored as 09…)."""
-    q = q.strip()
+    """Customers whose code, username, phone or e-mail match `q` (from the start), or whose name holds it
+    (first, last, or "first last"; any case; accents count: unaccent is not installed): a phone typed
+    with spaces or dots, or starting +84, finds the number stored as 09…. Not capped: the view pages it."""
+    q = " ".join(q.split())
     customers = User.objects.filter(role=Role.CUSTOMER)
     if not q:
         return customers.none()
@@ -31,10 +36,14 @@ def customers_search(q: str):
         numbers = [digits] + (["0" + digits[2:]] if digits.startswith("84") else [])
         for number in numbers:
             phone |= Q(phone_digits__contains=number) | Q(addresses__phone__contains=number)
+    name = Q()
+    if any(ch.isalpha() for ch in q):
+        customers = customers.annotate(full_name=Concat("first_name", Value(" "), "last_name"))
+        name = Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(full_name__icontains=q)
     found = customers.filter(
-        Q(customer_code__istartswith=q) | Q(username__istartswith=q) | Q(email__istartswith=q) | phone
+        Q(customer_code__istartswith=q) | Q(username__istartswith=q) | Q(email__istartswith=q) | phone | name
     )
-    return found.distinct().order_by("username")[:MAX_MATCHES]
+    return found.distinct().order_by("username", "id")
 
 
 def customer_for_ops(pk: int) -> User | None:

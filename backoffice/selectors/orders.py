@@ -28,6 +28,7 @@ class OrderFilter:
     unpaid: bool = False
     past_free: bool = False
     q: str = ""
+    customer: str = ""  # a customer code or username
     date_from: date | None = None  # created (arrived in China), Asia/Ho_Chi_Minh days, both included
     date_to: date | None = None
 
@@ -57,6 +58,10 @@ def orders_filtered(f: OrderFilter):
         qs = qs.filter(
             Q(code__iexact=f.q) | Q(tracking_code=code) | Q(parcels__tracking_code=code)
         ).distinct()
+    if f.customer:
+        qs = qs.filter(
+            Q(customer__customer_code__iexact=f.customer) | Q(customer__username__iexact=f.customer)
+        )
     if f.date_from:
         qs = qs.filter(created_at__gte=local_day_start(f.date_from))
     if f.date_to:

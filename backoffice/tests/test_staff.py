@@ -26,7 +26,7 @@ def hn(db):
 
 def _post(client, **data):
     base = {"username": "nhanvien1", "first_name": "Lan", "last_name": "Trần", "email": "lan@example.vn"}
-    return client.post(NEW, {**base, **data})
+    return client.post(NEW, {**base, **data}, follow=True)  # the password is shown on the page after
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,15 @@ def urls(db, customer, cn_staff):
         ("backoffice:warehouse", reverse("backoffice:warehouse", args=[gz.pk]), {"GET", "POST"}),
         ("backoffice:depot_provinces", reverse("backoffice:depot_provinces", args=[hn.pk]), {"POST"}),
         ("backoffice:audit", reverse("backoffice:audit"), {"GET"}),
+        (
+            "backoffice:customer_edit",
+            reverse("backoffice:customer_edit", args=[customer.pk]),
+            {"GET", "POST"},
+        ),
+        ("backoffice:customer_active", reverse("backoffice:customer_active", args=[customer.pk]), {"POST"}),
+        ("backoffice:account_password", reverse("backoffice:account_password", args=[other.pk]), {"POST"}),
+        ("backoffice:account_unlock", reverse("backoffice:account_unlock", args=[other.pk]), {"POST"}),
+        ("backoffice:password_shown", reverse("backoffice:password_shown"), {"GET"}),
     ]
 
 

@@ -37,6 +37,7 @@ def orders(request):
                 unpaid=bool(data.get("unpaid")),
                 past_free=bool(data.get("past_free")),
                 q=(data.get("q") or "").strip(),
+                customer=(data.get("customer") or "").strip(),
                 date_from=data.get("date_from"),
                 date_to=data.get("date_to"),
             )

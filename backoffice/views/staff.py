@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,8 +15,9 @@ from core.errors import DomainError
 
 from ..forms import StaffCreateForm, StaffUpdateForm
 from ..services import STAFF_ROLES, staff_create, staff_set_active, staff_update
+from .people import remember_password
 
-FIELD_OF_ERROR = {"username": "username", "warehouse": "warehouse", "role": "role"}
+FIELD_OF_ERROR = {"username": "username", "warehouse": "warehouse", "role": "role", "email": "email"}
 
 
 def _staff(pk) -> User:
@@ -52,12 +52,9 @@ def staff_new(request):
         except DomainError as exc:
             form.add_error(FIELD_OF_ERROR.get(exc.code), exc.message)
         else:
-            # Shown on this response only (not a redirect, not in the session): note it now.
-            response = render(
-                request, "backoffice/staff_created.html", {"member": user, "password": password}
-            )
-            add_never_cache_headers(response)
-            return response
+            # Shown once, on the page this redirects to (a refresh there does not post again).
+            remember_password(request, user=user, password=password, created=True)
+            return redirect("backoffice:password_shown")
     status = 400 if form.is_bound else 200
     return render(request, "backoffice/staff_form.html", {"form": form}, status=status)
 
@@ -76,8 +73,10 @@ def staff_edit(request, pk):
         else:
             messages.success(request, _("%(user)s: role and warehouse saved.") % {"user": member.username})
             return redirect("backoffice:staff")
-    status = 400 if form.is_bound else 200
-    return render(request, "backoffice/staff_edit.html", {"form": form, "member": member}, status=status)
+    from accounts.throttling import failed_logins
+
+    context = {"form": form, "member": member, "failed_logins": failed_logins(member.username)}
+    return render(request, "backoffice/staff_edit.html", context, status=400 if form.is_bound else 200)
 
 
 @operations_required
