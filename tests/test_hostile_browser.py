@@ -2,14 +2,11 @@
 (nothing sideways), a pasted list whose verdicts name the lines of the box, full-width numbers typed at the
 weighing station, and a hostile `next` after saving an address."""
 
-import os
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from conftest import need
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tracking.imports import import_run, import_start
 from tracking.imports.run import REFUSED_SHOWN
 
@@ -20,17 +17,9 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1366, "height
 PASSWORD = "pw-for-tests-1"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium of our own: the shared fixture empties artifacts/screens/, where other tests' shots are."""
-    need(os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture(autouse=True)
+def _shots_folder():
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser, live_server, user, size):

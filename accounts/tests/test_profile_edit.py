@@ -108,6 +108,8 @@ def test_signup_also_checks_and_normalises_the_phone(client):
 def test_log_out_everywhere_ends_every_session_of_the_user_only(client_of, customer, other_customer):
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"  # as in production
     phone, laptop, someone_else = Client(), Client(), Client()
+    for device in (phone, laptop, someone_else):
+        device.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     phone.force_login(customer)
     laptop.force_login(customer)
     someone_else.force_login(other_customer)
