@@ -226,3 +226,19 @@ def test_staff_are_not_customers_here(client_of, ops):
     ChinaStaffFactory(username="khoqz", first_name="Bình")
     response = client_of(ops).get(reverse("backoffice:customers"), {"q": "Bình"})
     assert 'data-testid="no-customers"' in response.text
+
+
+def test_the_audit_trail_shows_these_changes(client_of, ops, customer):
+    client = client_of(ops)
+    client.post(reverse("backoffice:account_password", args=[customer.pk]))
+    client.post(reverse("backoffice:account_unlock", args=[customer.pk]))
+    _edit(client, customer, email="binh@example.vn")
+    client.post(reverse("backoffice:customer_active", args=[customer.pk]), {"active": "0", "reason": "Trùng"})
+    page = client.get(reverse("backoffice:audit"))
+    assert page.status_code == 200
+    for label in (
+        "New password set by operations",
+        "Locked-out login unlocked",
+        "Customer account deactivated",
+    ):
+        assert label in page.text, label
