@@ -167,14 +167,14 @@ class StaffUpdateForm(GroupedWarehouseMixin, StyledFormMixin, forms.Form):
     )
 
 
-class WarehouseForm(StyledFormMixin, forms.ModelForm):
-    class Meta:
-        model = Warehouse
-        fields = ["name", "address", "postal_code", "phone", "opening_hours", "is_active"]
-
-
 class AuditFilterForm(DateRangeMixin, StyledFormMixin, forms.Form):
     who = forms.CharField(label=_("Who (username)"), max_length=20, required=False)
+    code = forms.CharField(
+        label=_("Order, customer or tracking code"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
     what = forms.ChoiceField(label=_("What"), required=False)
     date_from = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label=pgettext_lazy("date range", "Until"), required=False, widget=DATE_WIDGET)

@@ -1,10 +1,11 @@
 """The audit trail: every history row of the project (order events, parcel scans, tracking registrations,
-wallet entries, assigned bank transfers, trip checkpoints, operations' own changes), filtered by who, what
-and when, newest first, with keyset pagination: one query per source (each at most a page long), merged."""
+wallet entries, assigned bank transfers, trip checkpoints, operations' own changes; claims, bags, trips and
+delivery in audit_journey), filtered by who, what, when and a code, newest first, with keyset pagination: one query per source (each at most a page long), merged."""
 
 import heapq
+import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.db.models import Q
 from django.urls import reverse
@@ -20,94 +21,44 @@ from tracking.models import TrackingNumber
 from warehouse.models import Parcel
 
 from ..models import AuditEntry
+from .audit_base import AuditRow, Source, _any
+from .audit_journey import ClaimEvents, _claims_ready, _journey_sources
+from .audit_words import kg, ops_change_words, order_event_words, words
 from .dashboard import local_day_start
 
 PAGE_SIZE = 50
 
 
 def data_summary(data) -> str:
-    """A history row's details on one short line: the values set (empty ones left out), then what they
-    were ("previous")."""
+    """A history row's details on one short line, in words (audit_words): the values set (empty ones and
+    internal ids left out), then what they were ("before")."""
     if not isinstance(data, dict):
         return str(data or "")
-
-    def pairs(d):
-        return "; ".join(
-            f"{k}: {v}"
-            for k, v in d.items()
-            if v not in (None, "", [], {}) and not isinstance(v, dict | list)
-        )
-
-    text = pairs(data)
+    text = words(data)
     previous = data.get("previous")
-    if isinstance(previous, dict) and pairs(previous):
-        text = f"{text} ({_('before')}: {pairs(previous)})"
+    if isinstance(previous, dict) and words(previous):
+        text = f"{text} ({_('before')}: {words(previous)})"
     elif previous not in (None, "", [], {}) and not isinstance(previous, dict | list):
         text = f"{text} ({_('before')}: {previous})"
     return text
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    at: datetime
-    source: str
-    pk: int
-    who: object  # a User or None (the system)
-    what: str
-    subject: str
-    url: str
-    detail: str
-
-    @property
-    def key(self):
-        return (self.at, self.source, self.pk)
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str
-    label: str
-    at: str  # the time field
-    by: str  # the field naming who did it
-
-    def queryset(self):
-        raise NotImplementedError
-
-    def row(self, obj) -> AuditRow:
-        raise NotImplementedError
-
-    def _row(self, obj, *, what, subject, url="", detail="") -> AuditRow:
-        return AuditRow(
-            at=getattr(obj, self.at),
-            source=self.name,
-            pk=obj.pk,
-            who=getattr(obj, self.by),
-            what=str(what),
-            subject=str(subject),
-            url=url,
-            detail=str(detail),
-        )
 
 
 class OrderEvents(Source):
     def queryset(self):
         return ConsignmentEvent.objects.select_related("consignment", "by", "warehouse")
 
+    def code_q(self, code):
+        return _any(
+            code, "consignment__code", "consignment__tracking_code", "consignment__customer__customer_code"
+        )
+
     def row(self, e):
-        if e.kind == "status":
-            detail = f"{e.get_old_status_display() or '—'} → {e.get_new_status_display()}"
-        else:
-            detail = ", ".join(
-                f"{k}: {v}" for k, v in (e.data or {}).items() if not isinstance(v, dict | list)
-            )
-        if e.note:
-            detail = f"{detail} · {e.note}" if detail else e.note
         return self._row(
             e,
             what=e.get_kind_display(),
             subject=e.consignment.code,
             url=reverse("backoffice:order", args=[e.consignment_id]),
-            detail=detail,
+            detail=order_event_words(e),
         )
 
 
@@ -115,13 +66,20 @@ class ParcelScans(Source):
     def queryset(self):
         return Parcel.objects.select_related("scanned_by", "warehouse")
 
+    def code_q(self, code):
+        return _any(code, "tracking_code", "consignment__code", "consignment__customer__customer_code")
+
     def row(self, p):
-        return self._row(p, what=_("Parcel scanned"), subject=str(p), detail=p.warehouse.code)
+        detail = " · ".join(x for x in (p.warehouse.code, kg(p.weight_g) if p.weight_g else "") if x)
+        return self._row(p, what=_("Parcel scanned"), subject=str(p), detail=detail)
 
 
 class Registrations(Source):
     def queryset(self):
         return TrackingNumber.objects.select_related("customer")
+
+    def code_q(self, code):
+        return _any(code, "code", "customer__customer_code", "consignment__code")
 
     def row(self, t):
         url = reverse("backoffice:customer", args=[t.customer_id])
@@ -131,6 +89,9 @@ class Registrations(Source):
 class WalletEntries(Source):
     def queryset(self):
         return WalletEntry.objects.select_related("by", "wallet__customer", "consignment")
+
+    def code_q(self, code):
+        return _any(code, "wallet__customer__customer_code", "consignment__code")
 
     def row(self, w):
 
@@ -150,6 +111,9 @@ class Transfers(Source):
             "assigned_by", "customer"
         )
 
+    def code_q(self, code):
+        return _any(code, "customer__customer_code", "external_id")
+
     def row(self, t):
 
         return self._row(
@@ -165,6 +129,9 @@ class Checkpoints(Source):
     def queryset(self):
         return TripCheckpoint.objects.select_related("by", "trip")
 
+    def code_q(self, code):
+        return _any(code, "trip__code")
+
     def row(self, c):
         return self._row(
             c,
@@ -179,6 +146,9 @@ class OpsChanges(Source):
     def queryset(self):
         return AuditEntry.objects.select_related("by", "user", "warehouse")
 
+    def code_q(self, code):
+        return _any(code, "user__customer_code", "user__username", "warehouse__code")
+
     def row(self, a):
         subject, url = "", ""
         if a.user_id:
@@ -187,109 +157,7 @@ class OpsChanges(Source):
                 url = reverse("backoffice:customer", args=[a.user_id])
         elif a.warehouse_id:
             subject, url = a.warehouse.code, reverse("backoffice:warehouse", args=[a.warehouse_id])
-        detail = ", ".join(
-            f"{k}: {v.get('old')!s} → {v.get('new')!s}" if isinstance(v, dict) else f"{k}: {v}"
-            for k, v in (a.data or {}).items()
-        )
-        return self._row(a, what=a.get_kind_display(), subject=subject, url=url, detail=detail)
-
-
-class ClaimEvents(Source):
-    def queryset(self):
-        from claims.models import ClaimEvent
-
-        return ClaimEvent.objects.select_related("by", "claim")
-
-    def row(self, e):
-        detail = f"{e.get_old_status_display() or '—'} → {e.get_new_status_display()}"
-        return self._row(
-            e,
-            what=e.get_kind_display(),
-            subject=f"KN{e.claim_id}",
-            url=_claim_url(e.claim_id),
-            detail=f"{detail} · {e.text[:80]}" if e.text else detail,
-        )
-
-
-class StatusHistory(Source):
-    """The history rows of a status machine outside orders (bags, trips, delivery requests, release notes):
-    `model` its event model, `parent` the field naming what changed, `statuses` its status choices."""
-
-    def __init__(self, name, label, *, model, parent, statuses, url_name="", at="at", by="by"):
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "at", at)
-        object.__setattr__(self, "by", by)
-        object.__setattr__(self, "model", model)
-        object.__setattr__(self, "parent", parent)
-        object.__setattr__(self, "statuses", statuses)
-        object.__setattr__(self, "url_name", url_name)
-
-    def queryset(self):
-        return self.model.objects.select_related("by", self.parent)
-
-    def row(self, e):
-        labels = dict(self.statuses.choices)
-        if e.old_status != e.new_status:
-            detail = f"{labels.get(e.old_status, '—')} → {labels.get(e.new_status, e.new_status)}"
-        else:
-            detail = str(labels.get(e.new_status, e.new_status))
-        if e.note:
-            detail = f"{detail} · {e.note}"
-        parent = getattr(e, self.parent)
-        url = reverse(self.url_name, args=[parent.pk]) if self.url_name else ""
-        return self._row(e, what=self.label, subject=str(parent), url=url, detail=detail)
-
-
-def _journey_sources() -> list:
-    """Bags, trips (shipping) and delivery requests, release notes (delivery): each change with who."""
-    from delivery.models import DeliveryRequestEvent, ReleaseNoteEvent, ReleaseStatus, RequestStatus
-    from shipping.models import BagEvent, BagStatus, TripEvent, TripStatus
-
-    return [
-        StatusHistory(
-            "bag", _("Bags"), model=BagEvent, parent="bag", statuses=BagStatus, url_name="shipping:bag"
-        ),
-        StatusHistory(
-            "tripstatus",
-            _("Trips"),
-            model=TripEvent,
-            parent="trip",
-            statuses=TripStatus,
-            url_name="shipping:trip",
-        ),
-        StatusHistory(
-            "delivery",
-            _("Delivery requests"),
-            model=DeliveryRequestEvent,
-            parent="request",
-            statuses=RequestStatus,
-        ),
-        StatusHistory(
-            "release",
-            _("Release notes"),
-            model=ReleaseNoteEvent,
-            parent="release_note",
-            statuses=ReleaseStatus,
-        ),
-    ]
-
-
-def _claim_url(pk) -> str:
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse("claims:ops_detail", args=[pk])
-    except NoReverseMatch:
-        return ""
-
-
-def _claims_ready() -> bool:
-    try:
-        from claims.models import ClaimEvent  # noqa: F401 - built by the claims app, maybe not yet
-    except ImportError:
-        return False
-    return True
+        return self._row(a, what=a.get_kind_display(), subject=subject, url=url, detail=ops_change_words(a))
 
 
 SOURCES = {
@@ -312,8 +180,14 @@ SOURCES = {
 class AuditFilter:
     who: int | None = None  # a user id
     what: str = ""  # a source name; "" for all
+    code: str = ""  # an order, customer, tracking, bag, trip, claim… code; "" for all
     date_from: date | None = None
     date_to: date | None = None
+
+
+def normalize_code(text: str) -> str:
+    """What was typed as a code: full-width characters read (ＪＴ３１ → JT31), spaces gone, upper-case."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
 
 
 def cursor_encode(row: AuditRow) -> str:
@@ -350,6 +224,11 @@ def audit_rows(f: AuditFilter, *, cursor=None, limit: int = PAGE_SIZE) -> tuple[
     streams = []
     for source in sources:
         qs = source.queryset()
+        if f.code:
+            about = source.code_q(normalize_code(f.code))
+            if about is None:
+                continue
+            qs = qs.filter(about)
         if f.who:
             qs = qs.filter(**{f"{source.by}_id": f.who})
         if f.date_from:

@@ -98,7 +98,7 @@ def test_details_are_short_and_leave_out_empty_values():
         text = data_summary(
             {"weight_g": 2000, "length_mm": None, "previous": {"weight_g": 1800, "length_mm": None}}
         )
-    assert text == "weight_g: 2000 (before: weight_g: 1800)"
+    assert text == "Weight: 2\u00a0kg (before: Weight: 1,8\u00a0kg)"  # words, never the field names
     assert data_summary({}) == ""
 
 

@@ -66,7 +66,7 @@ def test_the_page_shows_each_count_and_its_list_agrees(world, client_of, ops, en
     assert _count(html, "count-conflicts") == str(world["conflicts"])
     assert _href(html, "count-conflicts") == reverse("warehouse:conflicts")
     assert _count(html, "count-trips") == str(world["trips"])
-    assert _href(html, "count-trips") == reverse("shipping:trips")
+    assert _href(html, "count-trips") == reverse("shipping:trips") + "?status=departed"
     assert _count(html, "count-transfers") == str(world["transfers"])
     assert _href(html, "count-transfers") == reverse("billing:transfers")
     assert _count(html, "count-awaiting") == str(sum(world["awaiting"].values()))

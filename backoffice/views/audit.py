@@ -1,4 +1,5 @@
-"""The audit trail: every history row, filtered by who, what and when, newest first (keyset pages)."""
+"""The audit trail: every history row, filtered by who, what, when and an order/customer/tracking code,
+newest first (keyset pages)."""
 
 from django.shortcuts import render
 from django.urls import path
@@ -20,6 +21,7 @@ def audit(request):
         f = AuditFilter(
             who=data["who"].pk if data.get("who") else None,
             what=data.get("what") or "",
+            code=data.get("code") or "",
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
