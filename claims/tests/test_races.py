@@ -79,3 +79,32 @@ def test_accept_and_reject_at_once_one_wins(postgres, order, ops, ops2):
     results, errors = run_threads(2, act)
     assert len(results) == 1 and len(errors) == 1 and errors[0].code == "changed"
     assert ClaimEvent.objects.filter(claim=claim).exclude(old_status="").count() == 1
+
+
+@override_settings(CLAIM_REFUND_APPROVAL_VND=100_000_000)
+def test_two_claims_of_one_order_refunding_at_once_stay_within_the_order(
+    postgres, order, ops, ops2, customer
+):
+    """The limit is the order's: two claims refunding the whole of it at once, one is refused."""
+    from claims.services import refund_bound_vnd
+
+    first = claim_accept(claim=_open(order), by=ops)
+    second = claim_accept(
+        claim=claim_open(customer=order.customer, consignment=order, kind="missing", description="thiếu"),
+        by=ops,
+    )
+    room = refund_bound_vnd(first)
+    claims, people = [first, second], [ops, ops2]
+    results, errors = run_threads(
+        2,
+        lambda i: claim_resolve_refund(
+            claim=Claim.objects.get(pk=claims[i].pk),
+            amount_vnd=room,
+            reason="vỡ",
+            fault="carrier",
+            by=people[i],
+        ),
+    )
+    assert len(results) == 1 and len(errors) == 1, errors
+    assert isinstance(errors[0], DomainError) and errors[0].code == "amount"
+    assert balance_of(customer) == room
