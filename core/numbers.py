@@ -9,7 +9,9 @@ Roman numerals…) is refused with a message that says which character. Each fie
 (which decimal mark, how many decimals, thousands separators) to the ASCII text.
 """
 
+import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -71,16 +73,91 @@ class KeyboardNumberMixin:
         return super().clean(value)
 
 
-class IntegerField(KeyboardNumberMixin, forms.IntegerField):
-    pass
+# One reading for every typed number (issue 12: "12,5" kg reached the server as 125 from an <input
+# type=number> that dropped the comma). A decimal has at most one mark, "." or ",", and it is the decimal
+# mark: "12,5", "12.5", "12。5", "１２，５" are 12.5, and "1.250" is 1.25 kg as a scale shows it. What could
+# be read two ways is refused, never guessed: two marks ("1.250,5", "1,250.5"), a space between digits
+# ("12 5"). A whole number may group thousands with one separator ("1.000", "1,000", "1 000" are 1000);
+# a decimal part ("12.5", "12.0") is refused rather than cut off (Django's own field read "1.000" as 1).
+_DECIMAL = re.compile(r"[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)", re.ASCII)
+_WHOLE = re.compile(r"[-+]?(?:\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*|\d+)", re.ASCII)
+MAX_TYPED = 30
 
 
-class DecimalField(KeyboardNumberMixin, forms.DecimalField):
-    pass
+def parse_decimal(value) -> Decimal | None:
+    """A decimal as people type it (see above), or None when it is not one or could mean two numbers."""
+    try:
+        text = keyboard_number_text(value).strip()
+    except NumberScriptError:
+        return None
+    if len(text) > MAX_TYPED or not _DECIMAL.fullmatch(text):
+        return None
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
 
 
-class FloatField(KeyboardNumberMixin, forms.FloatField):
-    pass
+def parse_whole(value) -> int | None:
+    """A whole number as people type it, thousands grouped or not (see above); None otherwise."""
+    try:
+        text = keyboard_number_text(value).strip()
+    except NumberScriptError:
+        return None
+    if len(text) > MAX_TYPED or not _WHOLE.fullmatch(text):
+        return None
+    return int(re.sub(r"[.,\s]", "", text))
+
+
+class _TypedNumberMixin(KeyboardNumberMixin):
+    """A text input that opens the phone's number pad (an <input type=number> silently drops what the
+    browser cannot read, such as the comma of "12,5", and sends 125), read on the server by the rules above."""
+
+    widget = forms.TextInput
+    inputmode = "decimal"
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if not widget.is_hidden and not isinstance(widget, forms.NumberInput):
+            attrs.setdefault("inputmode", widget.attrs.get("inputmode", self.inputmode))
+            attrs.setdefault("autocomplete", widget.attrs.get("autocomplete", "off"))
+        return attrs
+
+
+class IntegerField(_TypedNumberMixin, forms.IntegerField):
+    inputmode = "numeric"
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        number = parse_whole(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class DecimalField(_TypedNumberMixin, forms.DecimalField):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        number = parse_decimal(value)
+        if number is None or not number.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class FloatField(_TypedNumberMixin, forms.FloatField):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = parse_decimal(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return float(number)
 
 
 def parse_int(value, *, low: int | None = 0, high: int | None = None) -> int | None:

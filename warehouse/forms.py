@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
@@ -25,10 +26,16 @@ class ScanForm(StyledFormMixin, forms.Form):
     )
 
 
-def _decimal_input(step: str) -> forms.NumberInput:
-    return forms.NumberInput(
-        attrs={"step": step, "inputmode": "decimal", "class": "form-control form-control-lg"}
+def _decimal_input() -> forms.TextInput:
+    """A text box with the phone's decimal pad: an <input type=number> dropped the comma of "12,5"."""
+    return forms.TextInput(
+        attrs={"inputmode": "decimal", "autocomplete": "off", "class": "form-control form-control-lg"}
     )
+
+
+# A parcel heavier than this, or this many times its previous weight, is saved only when staff confirm it.
+HEAVY_G = 30_000
+HEAVY_FACTOR = 5
 
 
 def _dimension_field(label) -> forms.DecimalField:
@@ -40,7 +47,7 @@ def _dimension_field(label) -> forms.DecimalField:
         max_value=Decimal("300"),
         max_digits=4,
         decimal_places=1,
-        widget=_decimal_input("0.1"),
+        widget=_decimal_input(),
     )
 
 
@@ -57,17 +64,33 @@ class WeightForm(StyledFormMixin, forms.Form):
         },
         max_digits=7,
         decimal_places=3,
-        widget=_decimal_input("0.001"),
+        widget=_decimal_input(),
     )
     length_cm = _dimension_field(_("Length (cm)"))
     width_cm = _dimension_field(_("Width (cm)"))
     height_cm = _dimension_field(_("Height (cm)"))
+    confirm_heavy = forms.BooleanField(label=_("Yes, the weight is right: save it"), required=False)
+
+    def __init__(self, *args, previous_g: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previous_g = previous_g
+        self.heavy = False  # the weight needs the confirmation (the form shows the box)
 
     def clean(self):
         cleaned = super().clean()
         dims = [cleaned.get(f) for f in ("length_cm", "width_cm", "height_cm")]
         if any(d is not None for d in dims) and any(d is None for d in dims) and not self.errors:
             raise forms.ValidationError(_("Enter all three dimensions, or none."))
+        weight = cleaned.get("weight_kg")
+        if weight is not None and not cleaned.get("confirm_heavy"):
+            grams = int(weight * 1000)
+            if grams > HEAVY_G or (self.previous_g and grams > HEAVY_FACTOR * self.previous_g):
+                self.heavy = True
+                raise forms.ValidationError(
+                    _("That is %(kg)s kg: heavier than usual. Save anyway?"),
+                    code="heavy",
+                    params={"kg": number_format(weight.normalize(), force_grouping=True)},
+                )
         return cleaned
 
     @property
@@ -93,7 +116,7 @@ class DeclarationForm(StyledFormMixin, forms.Form):
         max_value=Decimal("100000"),
         max_digits=8,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
 
     def clean(self):

@@ -4,7 +4,7 @@ every form: what could mean two things ("1.5" đồng, "12,34" đồng) is refus
 guessed. Also the field builders the fee schedule and calculator forms share."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.functional import lazy
@@ -12,7 +12,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.money import vnd
-from core.numbers import IntegerField, KeyboardNumberMixin, NumberScriptError, keyboard_number_text
+from core.numbers import (
+    IntegerField,
+    KeyboardNumberMixin,
+    NumberScriptError,
+    keyboard_number_text,
+    parse_decimal,
+)
 
 # 1000000, 1.000.000, 1,000,000, 1 000 000: one separator, the same between every group of three digits.
 _GROUPED = re.compile(r"\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*|\d+", re.ASCII)
@@ -40,19 +46,9 @@ def parse_vnd(text, *, signed: bool = False) -> int | None:
 
 
 def to_decimal(text) -> Decimal | None:
-    """'1,5', '1.5', ' 1.5 ', '１，５' → Decimal('1.5'); None when it is not a plain number."""
-    try:
-        text = keyboard_number_text(text).strip().replace(" ", "")
-    except NumberScriptError:
-        return None
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
+    """'1,5', '1.5', ' 1.5 ', '１，５' → Decimal('1.5'); None when it is not a plain number or could be read
+    two ways ('12 5', '1.250,5'): core.numbers.parse_decimal, the reading of every decimal field."""
+    return parse_decimal(text)
 
 
 def _at_most(limit) -> str:

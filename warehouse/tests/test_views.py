@@ -477,7 +477,9 @@ def test_card_of_an_order_that_left_is_read_only(client_of, cn_staff, customer):
 )
 def test_weigh_saves_grams_and_writes_history(client_of, cn_staff, order, typed, grams):
     parcel = parcel_of(order)
-    response = client_of(cn_staff).post(weigh_url(parcel), {"weight_kg": typed}, follow=True)
+    heavy = {"confirm_heavy": "on"} if grams > 30_000 else {}  # over 30 kg: staff confirm it
+    data = {"weight_kg": typed, **heavy}
+    response = client_of(cn_staff).post(weigh_url(parcel), data, follow=True)
 
     assert response.redirect_chain == [(card_url(order), 302)]
     parcel.refresh_from_db()

@@ -187,7 +187,7 @@ def parcel_weigh(request, station, pk):
     parcel = _parcel_at(station, pk)
     if parcel.consignment is None:
         raise Http404
-    form = WeightForm(request.POST)
+    form = WeightForm(request.POST, previous_g=parcel.weight_g)
     error = _save_form(
         form,
         lambda: parcel_measure(
@@ -205,6 +205,7 @@ def parcel_weigh(request, station, pk):
         "editable": consignment.status == ConsignmentStatus.CN_RECEIVED,
         "error": error,
         "saved": error is None,
+        "heavy": form.heavy,
     }
     return render(request, "warehouse/_measure.html", context)
 
