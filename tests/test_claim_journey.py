@@ -153,3 +153,27 @@ def test_claim_from_opening_to_refund(browse, tmp_path, customer, ops):
     ):
         wide.goto(path)
         shot(wide, name)
+
+    # 5. The customer's thanks on the resolved claim reach operations: counted on the dashboard, marked in the
+    # default tab, the claim page says so (on a phone too); operations' reply answers it.
+    desk.goto("/staff/ops/")
+    assert desk.inner_text("[data-testid=count-claims-unanswered]").strip() == "1"
+    shot(desk, "11-desk-dashboard-unanswered")
+    with desk.expect_navigation():
+        desk.click("[data-testid=count-claims-unanswered]")
+    assert desk.locator("[data-testid=ops-claim-row]").count() == 1
+    assert desk.locator("[data-testid=unanswered-mark]").count() == 1
+    shot(desk, "12-desk-ops-unanswered-tab")
+    ops_phone = browse(ops, phone=True)
+    ops_phone.goto("/staff/ops/claims/")
+    assert ops_phone.locator("[data-testid=unanswered-mark]").count() == 1
+    shot(ops_phone, "13-phone-ops-claims")
+    ops_phone.goto(f"/staff/ops/claims/{claim.pk}/")
+    assert ops_phone.locator("[data-testid=ops-claim-unanswered]").count() == 1
+    assert ops_phone.locator("[data-testid=ops-claim-order-history]").count() == 1
+    shot(ops_phone, "14-phone-ops-claim-unanswered")
+    ops_phone.fill("[data-testid=ops-reply] textarea[name=text]", "Cảm ơn anh/chị.")
+    with ops_phone.expect_navigation():
+        ops_phone.click("[data-testid=ops-reply] button[type=submit]")
+    assert ops_phone.locator("[data-testid=ops-claim-unanswered]").count() == 0
+    assert Claim.objects.get().customer_waiting_since is None
