@@ -66,6 +66,14 @@ class WarehouseForm(StyledFormMixin, forms.ModelForm):
         fields = ["name", "address", "postal_code", "phone", "opening_hours", "is_active"]
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].help_text = (
+            _("A Chinese number: mobile 138 1234 5678, landline 020-12345678, or +86 …")
+            if self.instance.kind == Warehouse.Kind.CHINA
+            else _("A Vietnamese number: mobile 0912 345 678, landline 028 3822 3344, or +84 …")
+        )
+
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"], self.instance.kind)
 
@@ -88,7 +96,11 @@ class WarehouseCreateForm(StyledFormMixin, forms.ModelForm):
         help_texts = {
             "code": _(
                 "2 to 10 letters or digits, e.g. GZ or HCM2: printed on labels and bags, never changed."
-            )
+            ),
+            "phone": _(
+                "A Vietnamese number for a Vietnam depot (0912 345 678), a Chinese one for a China warehouse "
+                "(138 1234 5678, 020-12345678)."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
