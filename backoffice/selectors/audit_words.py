@@ -74,6 +74,18 @@ def _labels() -> dict:
     }
 
 
+def _rank(key: str, model=None) -> tuple:
+    """The order details are written in, whatever order the database gives the keys back (jsonb sorts them):
+    the model's field order, then ours, then the alphabet."""
+    fields = [f.name for f in model._meta.get_fields()] if model is not None else []
+    known = list(_labels())
+    if key in fields:
+        return (0, fields.index(key), key)
+    if key in known:
+        return (1, known.index(key), key)
+    return (2, 0, key)
+
+
 def label_of(key: str, model=None) -> str:
     """A person's name for a data key: ours, else the model field's verbose name, else the words of the key."""
     known = _labels().get(key)
@@ -128,7 +140,7 @@ def words(data, model=None) -> str:
     if not isinstance(data, dict):
         return "" if _empty(data) else str(data)
     parts = []
-    for key, value in data.items():
+    for key, value in sorted(data.items(), key=lambda item: _rank(item[0], model)):
         if key == "id" or key.endswith("_id") or key.endswith("_ids") or key == "previous":
             continue
         if isinstance(value, dict) and ("old" in value or "new" in value):

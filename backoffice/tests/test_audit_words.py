@@ -128,7 +128,7 @@ def test_operations_changes_name_roles_fields_and_yes_no(ops, cn_staff):
     for detail in details:
         _assert_words(detail)
     assert "Role: China warehouse staff → Vietnam depot staff; Warehouse: GZ → HN" in details
-    assert "Active: yes → no; Phone: — → 0912345678" in details
+    assert "Phone: — → 0912345678; Active: yes → no" in details
     assert any(d.startswith("Added: Hà Nội") for d in details), details
 
 
