@@ -88,3 +88,24 @@ class RefuseUnreadableInputMiddleware:
             if _unreadable(uploaded.name or ""):
                 raise BadRequest("A zero byte in a file name.")
         return None
+
+
+class SearchTextMiddleware:
+    """Every search box reads what was typed the same way (core.search.search_text): "ＪＴ３１" from a
+    Chinese keyboard in full-width mode finds JT31. The search parameters of the query string are replaced
+    by their normalised text before any view reads them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .search import SEARCH_PARAMS, search_text
+
+        if any(key in request.GET for key in SEARCH_PARAMS):
+            query = request.GET.copy()
+            for key in SEARCH_PARAMS:
+                if key in query:
+                    query.setlist(key, [search_text(v) for v in query.getlist(key)])
+            query._mutable = False
+            request.GET = query
+        return self.get_response(request)

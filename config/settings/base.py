@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RefuseUnreadableInputMiddleware",  # a zero byte in a request: 400, not PostgreSQL's 500
+    "core.middleware.SearchTextMiddleware",  # "ＪＴ３１" typed into any search box finds JT31
     "axes.middleware.AxesMiddleware",  # a locked-out login gets accounts.throttling's page
 ]
 
