@@ -211,8 +211,8 @@ def _delivery(data) -> str:
     return texts.get(step) or words(data)
 
 
-def order_event_words(e) -> str:
-    """One order history row in words."""
+def order_event_words(e, *, with_note: bool = True) -> str:
+    """One order history row in words (with_note=False: the page shows the row's note itself)."""
     data = e.data if isinstance(e.data, dict) else {}
     previous = data.get("previous") if isinstance(data.get("previous"), dict) else {}
     note = e.note
@@ -280,7 +280,7 @@ def order_event_words(e) -> str:
         text = _delivery(data)
     else:
         text = words(data)
-    if note and note not in text:
+    if with_note and note and note not in text:
         text = _join(text, note)
     return text
 

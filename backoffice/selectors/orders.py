@@ -101,7 +101,7 @@ def order_page(pk: int) -> dict | None:
     )
     if order is None:
         return None
-    from .audit import data_summary
+    from .audit_words import order_event_words
 
     events = list(
         ConsignmentEvent.objects.filter(consignment=order)
@@ -109,7 +109,7 @@ def order_page(pk: int) -> dict | None:
         .order_by("at", "id")
     )
     for event in events:
-        event.summary = data_summary(event.data)
+        event.summary = "" if event.kind == "status" else order_event_words(event, with_note=False)
     context = {
         "order": order,
         "parcels": list(
@@ -118,11 +118,7 @@ def order_page(pk: int) -> dict | None:
             .prefetch_related("photos")
             .order_by("piece_number", "id")
         ),
-        "events": list(
-            ConsignmentEvent.objects.filter(consignment=order)
-            .select_related("by", "warehouse")
-            .order_by("at", "id")
-        ),
+        "events": events,  # with their details in words (the list above, not a second query)
         "charges": list(Charge.objects.filter(consignment=order).select_related("schedule").order_by("-id")),
         "entries": list(WalletEntry.objects.filter(consignment=order).select_related("by").order_by("-id")),
         "claims": None,

@@ -178,3 +178,11 @@ def test_the_page_filters_by_code(client_of, ops, two_customers, english):
     assert two_customers["order"].code in page
     assert "SF2200000002" not in page
     assert 'name="code"' in page
+
+
+def test_the_order_page_history_reads_in_words(client_of, ops, customer, cn_staff, english):
+    order = ConsignmentFactory(customer=customer)
+    parcel_measure(parcel=Parcel.objects.get(consignment=order), weight_g=12_500, by=cn_staff)
+    page = client_of(ops).get(reverse("backoffice:order", args=[order.pk])).content.decode()
+    assert "weighed 12,5\u00a0kg" in page
+    assert "weight_g" not in page and "parcel_id" not in page
