@@ -59,7 +59,8 @@ def warehouse_contents(warehouse: Warehouse) -> list[str]:
 @transaction.atomic
 def warehouse_save(*, warehouse: Warehouse, by, **values) -> Warehouse:
     """warehouse_update, and a warehouse is closed (is_active False) only when nothing depends on it any more:
-    DomainError(code="contents") says what is left. The row is locked first, so a scan cannot slip in between."""
+    DomainError(code="contents") says what is left. No staff may work there either (warehouse_update), so no
+    one scans into a closed warehouse afterwards."""
     _require_ops(by)
     locked = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
     if values.get("is_active") is False and locked.is_active:
