@@ -92,7 +92,7 @@ class RefuseUnreadableInputMiddleware:
 
 class SearchTextMiddleware:
     """Every search box reads what was typed the same way (core.search.search_text): "ＪＴ３１" from a
-    Chinese keyboard in full-width mode finds JT31. The search parameters of the query string are replaced
+    Chinese keyboard in full-width mode finds JT31. The search parameters of the query string (SEARCH_PARAMS) are replaced
     by their normalised text before any view reads them."""
 
     def __init__(self, get_response):

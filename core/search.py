@@ -15,8 +15,9 @@ import unicodedata
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x01-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 
-# The query-string parameters that are text typed into a search box, on every page that has one.
-SEARCH_PARAMS = ("q", "customer")
+# The query-string parameters that are text typed into a search box or a filter, on every page that has
+# one (q: the search boxes; customer: the orders filter; code, who: the audit trail's filters).
+SEARCH_PARAMS = ("q", "customer", "code", "who")
 
 
 def search_text(value, *, limit: int | None = None) -> str:

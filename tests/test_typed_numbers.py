@@ -183,3 +183,19 @@ def test_the_station_asks_before_saving_a_heavy_parcel(client_of, cn_staff, parc
     response = client.post(url, {"weight_kg": "125", "confirm_heavy": "on"}, headers=HTMX)
     parcel.refresh_from_db()
     assert parcel.weight_g == 125_000 and 'data-testid="confirm-heavy"' not in response.text
+
+
+@pytest.mark.django_db
+def test_without_javascript_the_card_comes_back_with_the_confirmation(client_of, cn_staff, parcel):
+    client = client_of(cn_staff)
+    url = f"/staff/cn/parcels/{parcel.pk}/weight/"
+    response = client.post(url, {"weight_kg": "125"})
+    assert response.status_code == 200
+    assert 'data-testid="confirm-heavy"' in response.text and 'value="125"' in response.text
+    assert "heavier than usual" in response.text
+    parcel.refresh_from_db()
+    assert parcel.weight_g is None
+    response = client.post(url, {"weight_kg": "125", "confirm_heavy": "on"})
+    assert response.status_code == 302
+    parcel.refresh_from_db()
+    assert parcel.weight_g == 125_000

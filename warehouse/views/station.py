@@ -72,6 +72,7 @@ def _card_context(consignment, focus=None) -> dict:
     parcels = consignment.current_parcels
     for parcel in parcels:
         parcel.weight_form = _weight_form(parcel)
+        parcel.weight_error, parcel.weight_heavy = None, False  # set by parcel_weigh on a heavy weight
         parcel.consignment = consignment
     arrived, expected = _pieces(parcels)
     prefill = declaration_prefill(consignment)
@@ -194,10 +195,17 @@ def parcel_weigh(request, station, pk):
             parcel=parcel, weight_g=form.weight_g, by=request.user, **form.dimensions_mm()
         ),
     )
+    if not request.htmx and form.heavy:  # the card again, with the weight typed and "Save anyway?"
+        context = {"station": station, **_card_context(_consignment_at(station, parcel.consignment_id))}
+        for shown in context["parcels"]:
+            if shown.pk == parcel.pk:
+                shown.weight_form, shown.weight_error, shown.weight_heavy = form, error, True
+        return render(request, "warehouse/card.html", context)
     if not request.htmx:
         return _saved_redirect(request, parcel.consignment, error)
     parcel.refresh_from_db()
     parcel.weight_form = form if error else _weight_form(parcel)
+    parcel.weight_error, parcel.weight_heavy = error, form.heavy
     consignment = Consignment.objects.get(pk=parcel.consignment_id)
     context = {
         "parcel": parcel,
@@ -205,7 +213,6 @@ def parcel_weigh(request, station, pk):
         "editable": consignment.status == ConsignmentStatus.CN_RECEIVED,
         "error": error,
         "saved": error is None,
-        "heavy": form.heavy,
     }
     return render(request, "warehouse/_measure.html", context)
 
