@@ -98,6 +98,26 @@ def parse_decimal(value) -> Decimal | None:
         return None
 
 
+_NUMBER_LIKE = re.compile(r"[-+]?[\d.,\s]*\d[\d.,\s]*", re.ASCII)
+
+AMBIGUOUS_MESSAGE = _(
+    "“%(value)s” could be read as more than one number: type it with one decimal mark and no spaces, "
+    "e.g. 12,5 or 12.5."
+)
+
+
+def ambiguous_decimal(value) -> bool:
+    """Digits and marks that parse_decimal refuses because they could mean two numbers ("12 5",
+    "1.250,5"), as opposed to text that is no number at all."""
+    try:
+        text = keyboard_number_text(value).strip()
+    except NumberScriptError:
+        return False
+    if not _NUMBER_LIKE.fullmatch(text) or parse_decimal(text) is not None:
+        return False
+    return re.search(r"\d\s+\d", text) is not None or ("." in text and "," in text)
+
+
 def parse_whole(value) -> int | None:
     """A whole number as people type it, thousands grouped or not (see above); None otherwise."""
     try:
@@ -145,6 +165,8 @@ class DecimalField(_TypedNumberMixin, forms.DecimalField):
         if isinstance(value, Decimal):
             return value
         number = parse_decimal(value)
+        if number is None and ambiguous_decimal(value):
+            raise forms.ValidationError(AMBIGUOUS_MESSAGE, code="ambiguous", params={"value": value})
         if number is None or not number.is_finite():
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return number

@@ -199,3 +199,12 @@ def test_without_javascript_the_card_comes_back_with_the_confirmation(client_of,
     assert response.status_code == 302
     parcel.refresh_from_db()
     assert parcel.weight_g == 125_000
+
+
+@pytest.mark.parametrize("typed", ["12 5", "1.250,5", "1,250.5"])
+def test_an_ambiguous_weight_is_refused_with_a_message_that_says_why(typed):
+    form = WeightForm({"weight_kg": typed})
+    assert not form.is_valid()
+    assert [e.code for e in form.errors.as_data()["weight_kg"]] == ["ambiguous"]
+    assert "could be read as more than one number" in form.errors["weight_kg"][0]
+    assert "could be read" not in str(WeightForm({"weight_kg": "abc"}).errors)  # not a number at all

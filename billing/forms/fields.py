@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import vnd
 from core.numbers import (
+    DecimalField,
     IntegerField,
     KeyboardNumberMixin,
     NumberScriptError,
@@ -92,22 +93,9 @@ class VndField(KeyboardNumberMixin, forms.IntegerField):
         return number
 
 
-class DecimalCommaField(KeyboardNumberMixin, forms.DecimalField):
-    """A decimal that accepts a comma as the decimal mark (Vietnamese keyboards: "1,5")."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        number = to_decimal(value)
-        if number is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
+class DecimalCommaField(DecimalField):
+    """A decimal that accepts a comma as the decimal mark (Vietnamese keyboards: "1,5"): core.numbers'
+    DecimalField, whose reading every decimal field of the project shares."""
 
 
 # --- Field builders of the fee schedule and calculator forms ---------------------------------------------
