@@ -2,6 +2,7 @@
 12,500 g (an <input type=number> sent 125), a heavy weight is saved only after "Save anyway?", and on a
 phone in Vietnamese the tracking tabs all fit (the third, "Tải lên tệp Excel", was cut off)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,9 @@ def test_the_station_reads_a_comma_and_a_chinese_full_stop_and_asks_before_a_hea
     station.locator(f"#measure-{parcel.pk} button[type=submit]").click()
     expect(station.get_by_test_id("weight-saved")).to_be_visible()
     assert Parcel.objects.get(pk=parcel.pk).weight_g == 125_000
+    expect(station.get_by_test_id("confirm-heavy")).to_have_count(0)
+    # htmx keeps the old attributes for its settle delay: wait for the new ones
+    expect(station.get_by_test_id("weight-input")).not_to_have_class(re.compile("is-invalid"))
     station.screenshot(path=SHOTS / "station-heavy-saved.png", full_page=True)
 
 
