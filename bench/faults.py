@@ -234,6 +234,7 @@ def _beat_tick(redis_url: str, queue: str) -> None:
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
+    app.amqp._producer_pool = None  # made for the closed pool (an earlier module's broker)
     deliver_notifications.apply_async()
 
 
