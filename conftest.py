@@ -79,10 +79,14 @@ def client_of(client):
 
 @pytest.fixture
 def english(client):
-    """Pages in English for this test client, so assertions do not depend on the Vietnamese wording."""
+    """English for this test client's pages and for what the test calls directly (services, forms), so
+    assertions do not depend on the Vietnamese wording, nor on the language an earlier test's request left
+    active in this thread."""
     from django.conf import settings
+    from django.utils import translation
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

@@ -45,10 +45,12 @@ def password_set(*, user, by) -> str:
 
 @transaction.atomic
 def login_unlock(*, user, by) -> int:
-    """Forget the failed logins of this username (from every address). Returns how many there were."""
+    """Forget the failed logins of this username (from every address). Returns how many there were. A
+    superuser's login is unlocked only by a superuser (its lock may be an attack the others should not lift)."""
     from accounts.throttling import failed_logins, unlock
 
     _require_ops(by)
+    require_may_change(_locked(user), by)
     failures = failed_logins(user.username)
     unlock(user.username)
     AuditEntry.objects.create(kind=AuditKind.LOGIN_UNLOCKED, by=by, user=user, data={"failures": failures})

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import operations_required
@@ -41,9 +41,9 @@ from ..services import (
 
 TABS = ["open", "unanswered", *ClaimStatus.values, "all"]
 TAB_LABELS = {
-    "open": _lazy("To handle"),  # open claims, and any claim whose customer wrote and waits for an answer
-    "unanswered": _lazy("Unanswered"),
-    "all": _lazy("All"),
+    "open": gettext_lazy("To handle"),  # open claims, and any claim whose customer wrote and waits for an answer
+    "unanswered": gettext_lazy("Unanswered"),
+    "all": gettext_lazy("All"),
 }
 
 

@@ -15,7 +15,7 @@ from delivery.services.release import (
     release_scan,
 )
 from delivery.services.requests import delivery_request_create
-from tests.conftest import browser, page  # noqa: F401 (the project's browser fixtures)
+from delivery.tests.conftest import _fresh_cache, at_depot, hcm, hn, schedule  # noqa: F401 - fixtures
 from warehouse.labels import parcel_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
