@@ -6,8 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.forms.fields import DecimalCommaField
+from consignments.templatetags.consignment_tags import kg
 from core.forms import StyledFormMixin
 from warehouse.selectors import vietnam_depots
+
+from .services.bags import weight_tolerance_g
 
 # --- bags ------------------------------------------------------------------------------------------------
 
@@ -53,9 +56,31 @@ class BagCloseForm(StyledFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    confirm_weight = forms.BooleanField(label=_("Yes, the weight is right: close the bag"), required=False)
+
+    def __init__(self, *args, parcels_weight_g: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["weight_kg"].widget.attrs.update({"class": "form-control form-control-lg", "size": 8})
+        self.parcels_weight_g = parcels_weight_g
+        self.far = False  # the weight is far from the parcels': the form shows the confirmation box
+
+    def clean(self):
+        """A weight far from the parcels' total (a typo: "125" for 12.5 kg) is asked about before closing."""
+        cleaned = super().clean()
+        weight = cleaned.get("weight_kg")
+        if weight is None or self.parcels_weight_g is None or cleaned.get("confirm_weight"):
+            return cleaned
+        grams = int(weight * 1000)
+        if abs(grams - self.parcels_weight_g) > weight_tolerance_g(self.parcels_weight_g):
+            self.far = True
+            raise forms.ValidationError(
+                _(
+                    "The bag weighs %(kg)s kg but its parcels %(parcels)s kg: weigh it again, or close it anyway?"
+                ),
+                code="far",
+                params={"kg": kg(grams), "parcels": kg(self.parcels_weight_g)},
+            )
+        return cleaned
 
     @property
     def weight_g(self) -> int:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from consignments.models import Consignment, ConsignmentEvent, ConsignmentStatus, EventKind
 from consignments.services import consignments_transition_many
+from consignments.templatetags.consignment_tags import kg
 from core.errors import DomainError
 from notifications.models import NotificationKind, PendingNotification
 from notifications.services import notifications_kick
@@ -30,6 +31,7 @@ from warehouse.models import Warehouse
 from ..codes import BAG_CODE, MAX_SCAN_LENGTH, TRIP_CODE, scanned_code
 from ..models import Bag, BagParcel, BagStatus, CheckpointKind, Trip, TripCheckpoint, TripEvent, TripStatus
 from ..selectors import trip_order_ids, trip_orders
+from .bags import weight_difference_g
 from .status import bag_event_add, bags_status_set_many, trip_status_set
 
 NOTIFIED_CODES = 5  # order codes named in a customer's departure notice
@@ -97,6 +99,21 @@ class LoadResult:
 
     outcome: str
     bag: Bag
+    warning: str = ""  # loaded anyway, but staff check it before the truck leaves (a weight far off)
+
+
+def _weight_warning(bag: Bag) -> str:
+    """A bag whose weight on closing was far from its parcels' (a typo confirmed in a hurry, a parcel
+    missing): said when it is loaded, so it is checked before the truck leaves."""
+    if weight_difference_g(bag) is None:
+        return ""
+    return _(
+        "Bag %(bag)s weighed %(kg)s kg against %(parcels)s kg of parcels: check it before the truck leaves"
+    ) % {
+        "bag": bag.code,
+        "kg": kg(bag.weight_g),
+        "parcels": kg(bag.parcels_weight_g),
+    }
 
 
 def _shown(text: str) -> str:
@@ -159,7 +176,7 @@ def trip_bag_load(*, trip: Trip, raw_code: str, by) -> LoadResult:
     if bag is None:
         raise DomainError(_("No bag has the code %(code)s.") % {"code": code}, code="unknown")
     if bag.trip_id == locked.pk:
-        return LoadResult(LoadResult.ALREADY, bag)
+        return LoadResult(LoadResult.ALREADY, bag, _weight_warning(bag))
     if bag.trip_id is not None:
         raise DomainError(
             _("Bag %(bag)s is already on trip %(trip)s.")
@@ -185,7 +202,7 @@ def trip_bag_load(*, trip: Trip, raw_code: str, by) -> LoadResult:
     Bag.objects.filter(pk=bag.pk, status=BagStatus.CLOSED, trip__isnull=True).update(trip=locked)
     bag.trip = locked
     bag_event_add(bag=bag, by=by, note=_("loaded on trip %(trip)s") % {"trip": locked.code})
-    return LoadResult(LoadResult.LOADED, bag)
+    return LoadResult(LoadResult.LOADED, bag, _weight_warning(bag))
 
 
 @transaction.atomic

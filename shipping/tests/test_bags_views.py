@@ -204,11 +204,79 @@ def test_closing_reads_the_weight_with_a_comma_or_a_dot(client_of, customer, cn_
 def test_a_weight_far_from_the_parcels_is_shown(client_of, customer, cn_staff, bag):
     bag_scan(bag=bag, raw_code=ready_order(customer, cn_staff).code, by=cn_staff)
     client = client_of(cn_staff)
-    response = client.post(reverse("shipping:bag_close", args=[bag.pk]), {"weight_kg": "3"}, follow=True)
+    response = client.post(
+        reverse("shipping:bag_close", args=[bag.pk]), {"weight_kg": "3", "confirm_weight": "on"}, follow=True
+    )
     assert "far from its parcels" in response.text
     assert 'data-testid="bag-weight-warning"' in response.text and "1.75 kg more" in response.text
     # and it stays on the bag's page
     assert 'data-testid="bag-weight-warning"' in client.get(reverse("shipping:bag", args=[bag.pk])).text
+
+
+def _ten_parcels(customer, cn_staff, bag):
+    """12.5 kg of parcels in the bag: ten of 1.25 kg."""
+    for _ in range(10):
+        bag_scan(bag=bag, raw_code=ready_order(customer, cn_staff).code, by=cn_staff)
+
+
+def test_a_typo_in_the_bag_weight_is_asked_about_before_closing(client_of, customer, cn_staff, bag):
+    _ten_parcels(customer, cn_staff, bag)
+    client = client_of(cn_staff)
+    url = reverse("shipping:bag_close", args=[bag.pk])
+
+    asked = client.post(url, {"weight_kg": "125"})
+
+    assert asked.status_code == 200
+    assert Bag.objects.get(pk=bag.pk).status == BagStatus.OPEN
+    assert "The bag weighs 125 kg but its parcels 12.5 kg: weigh it again, or close it anyway?" in asked.text
+    assert 'data-testid="bag-close-confirm"' in asked.text and 'name="confirm_weight"' in asked.text
+    assert 'value="125"' in asked.text  # the typed value stays in the box
+    assert 'data-testid="bag-items"' in asked.text  # the whole bag page, without JavaScript
+
+    corrected = client.post(url, {"weight_kg": "12,6"}, follow=True)
+    bag.refresh_from_db()
+    assert (bag.status, bag.weight_g) == (BagStatus.CLOSED, 12_600)
+    assert f"Bag {bag.code} closed" in corrected.text
+
+
+def test_a_far_weight_closes_when_confirmed(client_of, customer, cn_staff, bag):
+    _ten_parcels(customer, cn_staff, bag)
+    response = client_of(cn_staff).post(
+        reverse("shipping:bag_close", args=[bag.pk]),
+        {"weight_kg": "125", "confirm_weight": "on"},
+        follow=True,
+    )
+    bag.refresh_from_db()
+    assert (bag.status, bag.weight_g) == (BagStatus.CLOSED, 125_000)
+    assert 'data-testid="bag-weight-warning"' in response.text
+
+
+def test_a_typo_in_the_bag_weight_is_asked_about_with_htmx(client_of, customer, cn_staff, bag):
+    _ten_parcels(customer, cn_staff, bag)
+    client = client_of(cn_staff)
+    url = reverse("shipping:bag_close", args=[bag.pk])
+
+    asked = client.post(url, {"weight_kg": "125"}, **HTMX)
+
+    assert asked.status_code == 200 and "HX-Redirect" not in asked.headers
+    assert asked.text.lstrip().startswith('<form id="bag-close-form"')  # only the close form is swapped
+    assert "close it anyway?" in asked.text and 'value="125"' in asked.text
+    assert "data-confirm-box" in asked.text
+    assert Bag.objects.get(pk=bag.pk).status == BagStatus.OPEN
+
+    closed = client.post(url, {"weight_kg": "125", "confirm_weight": "on"}, **HTMX)
+
+    assert closed.headers["HX-Redirect"] == reverse("shipping:bag", args=[bag.pk])
+    assert Bag.objects.get(pk=bag.pk).weight_g == 125_000
+
+
+def test_a_weight_within_the_tolerance_closes_at_once_with_htmx(client_of, customer, cn_staff, bag):
+    _ten_parcels(customer, cn_staff, bag)
+    response = client_of(cn_staff).post(
+        reverse("shipping:bag_close", args=[bag.pk]), {"weight_kg": "13"}, **HTMX
+    )
+    assert response.headers["HX-Redirect"] == reverse("shipping:bag", args=[bag.pk])
+    assert Bag.objects.get(pk=bag.pk).status == BagStatus.CLOSED
 
 
 @pytest.mark.parametrize("typed", ["", "abc", "0", "-1", "2000,5", "1.2.3"])

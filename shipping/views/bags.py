@@ -6,7 +6,7 @@ import io
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -111,11 +111,14 @@ def _bag_context(bag, items, **extra) -> dict:
 @at_china
 def bag_detail(request, station, pk):
     """A bag: scan parcels into an open one; a closed one's weights, label, manifest."""
-    bag = _bag_at(station, pk)
+    return _bag_page(request, station, _bag_at(station, pk))
+
+
+def _bag_page(request, station, bag, **extra):
     items = list(bag_items(bag=bag).reverse())  # the last scanned first
     for item in items:
         item.code = parcel_code(item.parcel)
-    return render(request, "shipping/bag.html", {"station": station, **_bag_context(bag, items)})
+    return render(request, "shipping/bag.html", {"station": station, **_bag_context(bag, items, **extra)})
 
 
 @china_staff_required
@@ -151,21 +154,28 @@ def bag_scan_view(request, station, pk):
 @require_POST
 @at_china
 def bag_close_view(request, station, pk):
-    """Close the bag with its weight; a weight far from its parcels' is shown (kept on the bag page)."""
+    """Close the bag with its weight. A weight far from its parcels' (a typo: "125" for 12.5 kg) is asked
+    about first: the form comes back with the weight typed and "close it anyway?"; closed only when ticked."""
     bag = _bag_at(station, pk)
-    form = BagCloseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("shipping:bag", pk=bag.pk)
-    try:
-        bag = bag_close(bag=bag, weight_g=form.weight_g, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("shipping:bag", pk=bag.pk)
+    form = BagCloseForm(request.POST, parcels_weight_g=bag.parcels_weight_g)
+    if form.is_valid():
+        try:
+            bag = bag_close(bag=bag, weight_g=form.weight_g, by=request.user)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    if form.errors:
+        if request.htmx:
+            return render(request, "shipping/bag.html#close_form", {"bag": bag, "close_form": form})
+        scan_form = BagScanForm()
+        scan_form.fields["code"].widget.attrs.pop("autofocus", None)  # the confirmation box has the focus
+        return _bag_page(request, station, bag, close_form=form, scan_form=scan_form)
     messages.success(request, _("Bag %(bag)s closed: print its label.") % {"bag": bag.code})
     if weight_difference_g(bag) is not None:
         messages.warning(request, _("The bag's weight is far from its parcels' weight: check it."))
-    return redirect("shipping:bag", pk=bag.pk)
+    url = reverse("shipping:bag", args=[bag.pk])
+    if request.htmx:  # the closed bag's page is another page: its weights, label and manifest
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
 
 
 @china_staff_required

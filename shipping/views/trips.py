@@ -210,6 +210,8 @@ def trip_load(request, station, pk):
         messages.info(request, _("Bag %(bag)s is on this trip already.") % {"bag": result.bag.code})
     else:
         messages.success(request, _("Bag %(bag)s loaded.") % {"bag": result.bag.code})
+    if result is not None and result.warning:
+        messages.warning(request, result.warning)
     return redirect("shipping:trip", trip.pk)
 
 
