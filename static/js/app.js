@@ -91,6 +91,19 @@
       focusScan(scanInput());
     }
   });
+  // A "heavier than usual / far from its parcels: save anyway?" box came back: bring it to the middle of the
+  // screen and give it the focus (Space ticks it), so the worker sees it instead of a red border at the edge.
+  function showConfirm(root) {
+    const box = root && root.querySelector && root.querySelector("[data-confirm-box]");
+    if (!box) return false;
+    box.scrollIntoView({ block: "center" });
+    try { box.focus({ preventScroll: true }); } catch (e) { box.focus(); }
+    return true;
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target && event.target.isConnected) showConfirm(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () { showConfirm(document); });
   document.addEventListener("keydown", function (event) {
     // A scanner "types" into whatever has focus: if nothing editable has it, send the keys to the scan input.
     const input = scanInput();
