@@ -112,3 +112,24 @@ def test_the_order_page_shows_parcels_history_and_charges(
     assert "2.5 kg" in html
     assert html.count('data-testid="event"') >= 3  # arrived, measured, in transit, awaiting
     assert 'data-testid="charge"' in html
+
+
+def test_names_without_accents_are_folded_as_postgresql_does():
+    from backoffice.selectors.customers import without_accents
+
+    assert without_accents("Nguyễn Đình Bình") == "Nguyen Dinh Binh"
+    assert without_accents("thủy") == "thuy"
+
+
+@pytest.mark.postgres
+def test_a_name_typed_without_accents_finds_the_customer(db):
+    from django.db import connection
+
+    from backoffice.selectors.customers import customers_search
+    from conftest import need
+
+    need(connection.vendor == "postgresql", "the unaccent extension is PostgreSQL's")
+    binh = CustomerFactory(username="binhnguyen", first_name="Bình", last_name="Nguyễn Đức")
+    CustomerFactory(username="lanpham", first_name="Lan", last_name="Phạm")
+    for typed in ("binh", "BINH", "Bình", "nguyen duc", "Nguyễn", "binh nguyen duc", "duc"):
+        assert list(customers_search(typed)) == [binh], typed

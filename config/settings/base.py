@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # the unaccent lookup for names (backoffice customer search); inert on SQLite
     "django_htmx",
     "template_partials",
     "axes",  # login throttling (accounts/throttling.py)
