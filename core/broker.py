@@ -22,4 +22,13 @@ def publish(task, *args, countdown: float | None = None, **kwargs) -> bool:
     except OperationalError:
         logger.warning("broker unreachable: %s not queued; its scheduled safety net will do it", task.name)
         return False
+    except RuntimeError:
+        # kombu's "Acquire on closed pool": the connection pool was torn down under us (a broker reset).
+        # Sending failed like an outage does; in-process, a task's own RuntimeError still propagates.
+        if task.app.conf.task_always_eager:
+            raise
+        logger.warning("broker connection pool closed: %s not queued; its safety net will do it", task.name)
+        task.app.amqp._producer_pool = None  # the next send builds a fresh pool
+        task.app._pool = None
+        return False
     return True

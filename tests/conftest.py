@@ -178,6 +178,15 @@ def _test_database_url() -> str:
     return f"postgres://{auth}{'@' if auth else ''}{host}{port}/{quote(name, safe='')}"
 
 
+def _forget_broker_pools(app) -> None:
+    """Close and drop the app's broker connection pool and the producer pool built on it ("Acquire on closed
+    pool" otherwise), so the next publish or ping connects afresh to the broker configured then."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_worker(request, transactional_db):
     """A real worker on the test database, consuming a queue no other worker listens to.
@@ -224,10 +233,9 @@ def celery_worker(request, transactional_db):
     ]
 
     saved = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue", "broker_url")}
-    if saved["broker_url"] != redis_url and app._pool is not None:  # producers made for another broker
-        app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None  # it holds the closed pool: "Acquire on closed pool" otherwise
+    _forget_broker_pools(
+        app
+    )  # connections an earlier test made (perhaps to a Redis of its own, stopped since)
     app.conf.update(task_always_eager=False, task_default_queue=queue, broker_url=redis_url)
 
     with open(log_path, "wb") as log:
@@ -250,6 +258,7 @@ def celery_worker(request, transactional_db):
             process.kill()
             process.wait(timeout=5)
         app.conf.update(saved)
+        _forget_broker_pools(app)  # the next test must not publish through this test's connections
         with contextlib.suppress(redis.RedisError):  # tidy Redis: this queue is never used again
             client = redis.Redis.from_url(redis_url)
             for name in (queue, imports_queue(queue)):

@@ -259,3 +259,23 @@ def test_a_claim_notice_names_the_claim_its_order_and_status(customer):
         assert notice.message == f"Claim KN000007 (order {order.code}): Accepted for review."
         notice.data = {"claim": "KN000007", "status": "review", "reply": True}
         assert notice.message == f"Customer service wrote on claim KN000007 (order {order.code})."
+
+
+def test_a_torn_down_connection_pool_is_an_outage_too(monkeypatch, customer, caplog):
+    """kombu's "Acquire on closed pool" (a broker reset under a running process) fails the send like an
+    outage: logged, the work left to its safety net, the saved change not failed; the next send gets a
+    fresh pool. In-process (eager) a RuntimeError is the task's own and propagates."""
+    from config.celery import app
+    from core.broker import publish
+
+    def closed(*args, **kwargs):
+        raise RuntimeError("Acquire on closed pool")
+
+    monkeypatch.setattr(deliver_notifications, "apply_async", closed)
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    with caplog.at_level("WARNING", logger="core.broker"):
+        assert publish(deliver_notifications) is False
+    assert "not queued" in caplog.text and app.amqp._producer_pool is None
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    with pytest.raises(RuntimeError):
+        publish(deliver_notifications)
