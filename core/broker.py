@@ -28,7 +28,7 @@ def publish(task, *args, countdown: float | None = None, **kwargs) -> bool:
         if task.app.conf.task_always_eager:
             raise
         logger.warning("broker connection pool closed: %s not queued; its safety net will do it", task.name)
-        task.app.amqp._producer_pool = None  # the next send builds a fresh pool
-        task.app._pool = None
+        task.app._pool = None  # the next send builds a fresh pool
+        task.app.amqp._producer_pool = None
         return False
     return True

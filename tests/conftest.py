@@ -181,10 +181,24 @@ def _test_database_url() -> str:
 def _forget_broker_pools(app) -> None:
     """Close and drop the app's broker connection pool and the producer pool built on it ("Acquire on closed
     pool" otherwise), so the next publish or ping connects afresh to the broker configured then."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()  # kombu's own registry of connection and producer pools, per broker URL
+    with contextlib.suppress(AttributeError):  # the control mailbox (ping) keeps the producer pool it first used
+        del app.control.mailbox.producer_pool
+
+
+@pytest.fixture(autouse=True)
+def _fresh_broker_pools():
+    """Every test here starts with no broker connection left by another: a worker test or a fault test may
+    have stopped the Redis those connections were made to (eager Celery acquires a producer too)."""
+    from config.celery import app
+
+    _forget_broker_pools(app)
 
 
 @pytest.fixture
