@@ -25,7 +25,6 @@
   const NATIVE_FORMATS = ["code_128", "ean_13", "code_39", "itf"];
   const ZXING_FORMATS = ["CODE_128", "EAN_13", "CODE_39", "ITF"];
   const FRAME_INTERVAL_MS = 100; // rest between two decodes of the video
-  const MAX_FRAME_WIDTH = 1280; // larger pictures are scaled down before ZXing reads them
   // A video frame is squeezed to at most this many rows (a 1D code needs rows, not height), fewer when
   // decoding takes longer than FRAME_BUDGET_MS on this device: the page stays responsive on slow phones.
   const MIN_ROWS = 32, START_ROWS = 96, MAX_ROWS = 160, FRAME_BUDGET_MS = 40;
@@ -69,6 +68,11 @@
     return thisScript ? thisScript.replace(/js\/camera-scan[^/]*\.js(\?.*)?$/, "vendor/zxing-library-0.23.0.min.js") : "";
   }
 
+  // How ZXing reads a picture (camera-zxing.js), beside this script: loaded with ZXing, only when it is used.
+  function helperSrc() {
+    return thisScript ? thisScript.replace(/camera-scan[^/]*\.js(\?.*)?$/, "camera-zxing.js") : "/static/js/camera-zxing.js";
+  }
+
   let nativeDetector = null; // a promise of a BarcodeDetector, or of null when the browser has none that fits
   function getNativeDetector() {
     if (!nativeDetector) {
@@ -92,6 +96,7 @@
     if (!zxing) {
       zxing = (async function () {
         if (!window.ZXing) await loadScript(decoderSrc(button));
+        if (!window.KyGuiCameraZXing) await loadScript(helperSrc());
         const Z = window.ZXing;
         // TRY_HARDER: every row of the picture, and the picture turned 90° when its source allows it
         const hints = new Map();
@@ -103,53 +108,6 @@
       zxing.catch(function () { zxing = null; }); // a failed load may be tried again
     }
     return zxing;
-  }
-
-  function sourceSize(source) {
-    if (source.videoWidth) return [source.videoWidth, source.videoHeight];
-    if (source.naturalWidth) return [source.naturalWidth, source.naturalHeight];
-    return [source.width, source.height];
-  }
-
-  // The region (in the source's pixels) of a picture, scaled down to maxWidth (and, on its own, to
-  // maxHeight), on a reused canvas.
-  let frameCanvas = null;
-  function toCanvas(source, region, maxWidth, maxHeight) {
-    const size = sourceSize(source);
-    const r = region || { x: 0, y: 0, w: size[0], h: size[1] };
-    if (!r.w || !r.h) return null;
-    const scale = Math.min(1, maxWidth / r.w);
-    const height = Math.min(r.h * scale, maxHeight || Infinity);
-    if (!region && source instanceof HTMLCanvasElement && scale === 1 && height === r.h) return source;
-    frameCanvas = frameCanvas || document.createElement("canvas");
-    frameCanvas.width = Math.max(1, Math.round(r.w * scale));
-    frameCanvas.height = Math.max(1, Math.round(height));
-    const context = frameCanvas.getContext("2d", { willReadFrequently: true });
-    context.drawImage(source, r.x, r.y, r.w, r.h, 0, 0, frameCanvas.width, frameCanvas.height);
-    return frameCanvas;
-  }
-
-  // plan: {binarizers: ["hybrid", "global"], mode, region: {x, y, w, h} or null}. Modes:
-  //   "thorough": every row, then the picture turned 90° (one still image);
-  //   "rows": every row of the region squeezed to plan.rows rows, not turned (video frames).
-  function zxingDecode(decoder, source, plan) {
-    const Z = decoder.Z;
-    const rows = plan.mode === "rows";
-    const canvas = rows ? toCanvas(source, plan.region, MAX_FRAME_WIDTH, plan.rows) : toCanvas(source, plan.region, 2400);
-    if (!canvas) return null;
-    const luminance = new Z.HTMLCanvasElementLuminanceSource(canvas);
-    if (rows) luminance.isRotateSupported = function () { return false; }; // no 90° retry on video frames
-    const reader = decoder.reader;
-    for (let i = 0; i < plan.binarizers.length; i++) {
-      const Binarizer = plan.binarizers[i] === "global" ? Z.GlobalHistogramBinarizer : Z.HybridBinarizer;
-      try {
-        const result = reader.decode(new Z.BinaryBitmap(new Binarizer(luminance)));
-        return { text: result.getText(), format: String(Z.BarcodeFormat[result.getBarcodeFormat()]).toLowerCase() };
-      } catch (e) {
-        // NotFound, Checksum, Format…: nothing readable in this picture with this binarizer
-      }
-    }
-    return null;
   }
 
   async function nativeDecode(detector, source) {
@@ -172,7 +130,7 @@
 
   async function decodeWith(decoder, source, plan) {
     if (decoder.kind === "native") return nativeDecode(decoder.detector, source);
-    return zxingDecode(decoder.zxing, source, plan);
+    return window.KyGuiCameraZXing.decode(decoder.zxing, source, plan);
   }
 
   async function decodeImage(source, options) {
