@@ -9,7 +9,7 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         # Billing sits above consignments and warehouse: it listens to what they tell, never the other way.
-        from consignments.services import READ_WITH_ORDER, TRANSITION_GUARDS
+        from consignments.services import TRANSITION_GUARDS
         from consignments.signals import (
             consignment_destination_changed,
             consignment_measured,
@@ -30,5 +30,3 @@ class BillingConfig(AppConfig):
         consignment_status_changed.connect(charges.on_status_changed, dispatch_uid="billing.on_status")
         if charges.handover_guard not in TRANSITION_GUARDS:
             TRANSITION_GUARDS.append(charges.handover_guard)
-        if "extras" not in READ_WITH_ORDER:  # charges.extras_of reads order.extras
-            READ_WITH_ORDER.append("extras")

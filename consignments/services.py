@@ -21,11 +21,6 @@ TRANSITION_GUARDS: list = []
 # Checks an app above consignments adds to a change of destination depot (shipping: a packed order stays
 # with its bag). Each is called as guard(consignment=…, depot=…, transfer=…) and raises DomainError to refuse.
 DESTINATION_GUARDS: list = []
-# One-to-one rows of apps above consignments that a status move reads right after it (billing: an order's
-# extras, for the charge made at Chờ giao). A caller that locks the order before a move it expects to
-# trigger them (the depot's receiving scan) reads them with the order, in the same query:
-# Consignment.objects.select_for_update(…, of=("self",)).select_related(*READ_WITH_ORDER).
-READ_WITH_ORDER: list = []
 
 MAX_WEIGHT_G = 500_000  # 500 kg: a single parcel heavier than this is a typo
 
@@ -36,7 +31,6 @@ def consignment_code_for(parcel) -> str:
     return f"KG{parcel.pk:08d}"
 
 
-@transaction.atomic
 def consignment_transition(
     *,
     consignment: Consignment,
@@ -46,10 +40,17 @@ def consignment_transition(
     note: str = "",
     notify_data: dict | None = None,
     notify: bool = True,
+    savepoint: bool = True,
 ) -> Consignment:
     """The one way a consignment changes status: checked against TRANSITIONS, compare-and-set, history row.
     `notify_data` goes into the customer's notification when the move sends one (Chờ giao: where to
-    collect, until when storage is free — shipping.selectors.pickup_notify_data)."""
+    collect, until when storage is free — shipping.selectors.pickup_notify_data). `savepoint=False`: for a
+    caller whose own transaction ends with any error this raises (two statements fewer on its hot path)."""
+    with transaction.atomic(savepoint=savepoint):
+        return _transition(consignment, to, by, warehouse, note, notify_data, notify)
+
+
+def _transition(consignment, to, by, warehouse, note, notify_data, notify) -> Consignment:
     old = consignment.status
     if to not in TRANSITIONS.get(old, ()):
         raise DomainError(

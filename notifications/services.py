@@ -1,11 +1,9 @@
 import logging
-import time
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.broker import publish
+from core.broker import Kick, publish
 
 from .channels.planning import deliveries_plan
 from .models import Notification, PendingNotification
@@ -47,29 +45,9 @@ def notifications_send_many(*, user_ids, kind: str, data: dict | None = None) ->
 
 
 KICK_DELAY_S = 1.0
-_next_kick = 0.0
-
-
-def notifications_kick() -> None:
-    """Wake the delivery task, at most once a second per process.
-
-    A busy station commits hundreds of notifications a second; one message to the broker each cost a scan
-    more CPU than the scan's own SQL. Instead the first commit publishes the task to run one second later,
-    and the commits of that second publish nothing: the task delivers everything committed before it
-    runs. The task also runs every minute from beat, so nothing waits long if a message is lost. In-process
-    (CELERY_TASK_ALWAYS_EAGER: tests, `make run` without Redis) it runs at once, every time.
-    """
-    global _next_kick
-    from .tasks import deliver_notifications
-
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        publish(deliver_notifications)
-        return
-    now = time.monotonic()
-    if now < _next_kick:
-        return
-    _next_kick = now + KICK_DELAY_S
-    publish(deliver_notifications, countdown=KICK_DELAY_S)
+# Wakes the delivery task once the notifications are committed, at most once a second per process
+# (core.broker.Kick); beat runs it every minute as well.
+notifications_kick = Kick("notifications.tasks.deliver_notifications", delay=KICK_DELAY_S)
 
 
 def notifications_deliver_pending(*, batch: int = 500) -> int:

@@ -188,7 +188,8 @@ def _forget_broker_pools(app) -> None:
         app._pool = None
     app.amqp._producer_pool = None
     pools.reset()  # kombu's own registry of connection and producer pools, per broker URL
-    with contextlib.suppress(AttributeError):  # the control mailbox (ping) keeps the producer pool it first used
+    # The control mailbox (ping) keeps the producer pool it first used.
+    with contextlib.suppress(AttributeError):
         del app.control.mailbox.producer_pool
 
 

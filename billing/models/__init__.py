@@ -5,7 +5,7 @@ at a dated exchange rate that each charge records.
 """
 
 from .bank import BankTransfer, TransferStatus, WebhookCall, WebhookProvider
-from .charges import Charge, ChargeStage, OrderExtras
+from .charges import Charge, ChargeStage, OrderExtras, PricingRequest
 from .schedule import CustomerGroup, ExchangeRate, FeeSchedule, FreightBracket, ScheduleStatus
 from .wallet import EntryKind, Wallet, WalletEntry
 
@@ -19,6 +19,7 @@ __all__ = [
     "FeeSchedule",
     "FreightBracket",
     "OrderExtras",
+    "PricingRequest",
     "ScheduleStatus",
     "TransferStatus",
     "Wallet",

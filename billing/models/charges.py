@@ -94,3 +94,43 @@ class Charge(models.Model):
 
     def __str__(self):
         return f"{self.consignment_id}: {self.total_vnd} ({self.stage})"
+
+
+class PricingRequest(models.Model):
+    """An order to price once the change that asked for it is committed (the outbox of charges).
+
+    An order reaching Chờ giao gets its final charge from billing.tasks.price_requested within a second,
+    not inside the depot's scan: pricing reads the fee schedule, the customer's group and the exchange rate
+    and writes the charge, its history row and the customer's notice, which cost a receiving scan more than
+    the receiving itself. The row commits or rolls back with the move; the task claims rows with SKIP
+    LOCKED, prices each order and deletes them. Until then the order shows its estimate, and a payment
+    prices it at once (billing.services.wallet.wallet_pay), so nothing is ever paid unpriced.
+
+    Rows live for a second, so they carry no foreign-key constraint or index (as PendingNotification).
+    """
+
+    consignment = models.ForeignKey(
+        "consignments.Consignment",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    reason = models.CharField(max_length=100)
+    storage_days = models.PositiveIntegerField(null=True)  # None: counted when priced
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pricing request")
+        verbose_name_plural = _("pricing requests")
+
+    def __str__(self):
+        return f"price {self.consignment_id}"

@@ -1,17 +1,20 @@
 """Pricing orders: the one place a charge is written. Called when an order is weighed (estimate), when it
 reaches Chờ giao (final), when its extras change, and before it is paid (storage days)."""
 
+import logging
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from consignments.models import Consignment, ConsignmentStatus, EventKind
 from consignments.services import consignment_event_add
+from core.broker import Kick
 from core.errors import DomainError
 from notifications.models import NotificationKind
 from notifications.services import notification_send
 
-from ..models import Charge, ChargeStage, OrderExtras
+from ..models import Charge, ChargeStage, OrderExtras, PricingRequest
 from ..pricing import Extras, ParcelMeasure, PricingError, quote
 from ..selectors import (
     exchange_rate_at,
@@ -27,6 +30,8 @@ PRICEABLE = frozenset(
 )
 # Moves that hand the goods over: refused while the order's charges are unpaid (MONEY.md; issue 10).
 HANDOVER = frozenset({ConsignmentStatus.DELIVERING, ConsignmentStatus.DELIVERED})
+
+logger = logging.getLogger(__name__)
 
 REASON_WEIGHED = gettext_noop("weighed")
 REASON_ARRIVED = gettext_noop("arrived at the Vietnam depot")
@@ -215,21 +220,69 @@ def on_destination_changed(sender, *, consignment, by=None, **kwargs):
 
 
 def on_status_changed(sender, *, consignment, old, new, by=None, **kwargs):
-    """consignments.signals.consignment_status_changed: at Chờ giao the charge becomes final."""
+    """consignments.signals.consignment_status_changed: at Chờ giao the charge becomes final, priced by the
+    worker right after the commit (PricingRequest) rather than inside the depot's scan."""
     if new == ConsignmentStatus.AWAITING_DELIVERY:
-        # consignment_transition has just updated the row (compare-and-set) in this transaction: it is locked.
-        consignment_price(
-            consignment=consignment, by=by, reason=REASON_ARRIVED, storage_days=0, locked_by_caller=True
-        )
+        pricing_request([consignment.pk], by=by, reason=REASON_ARRIVED, storage_days=0)
 
 
 def on_status_changed_many(sender, *, ids, old, new, by=None, **kwargs):
     """consignments.signals.consignments_status_changed_many: orders received at the depot in bulk get
     their final charge, each (a trip's orders leaving China are not re-priced: nothing changed)."""
-    if new != ConsignmentStatus.AWAITING_DELIVERY:
+    if new == ConsignmentStatus.AWAITING_DELIVERY:
+        pricing_request(ids, by=by, reason=REASON_ARRIVED, storage_days=0)
+
+
+# Wakes billing.tasks.price_requested after the commit, at most once a second per process; beat runs it
+# every minute as well.
+pricing_kick = Kick("billing.tasks.price_requested")
+
+
+def pricing_request(ids, *, by=None, reason: str, storage_days: int | None = None) -> None:
+    """Ask for these orders to be priced once the current transaction commits (one INSERT): the rows
+    commit or roll back with the change that asked, and billing.tasks.price_requested prices them."""
+    rows = [PricingRequest(consignment_id=pk, by=by, reason=reason, storage_days=storage_days) for pk in ids]
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+    else:
+        PricingRequest.objects.bulk_create(rows, batch_size=1000)
+    if rows:
+        transaction.on_commit(pricing_kick)
+
+
+def charges_price_requested(*, batch: int = 100) -> int:
+    """Price the orders asked for (PricingRequest), batch by batch, each in its own transaction; returns how
+    many were looked at. Two runs at once share the work (SKIP LOCKED). An order already priced final
+    since (a payment priced it at once) is left as it is; an order that cannot be priced (no fee schedule,
+    nothing weighed) stays unpriced as the order page says, and is priced when that changes."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            requests = list(PricingRequest.objects.select_for_update(skip_locked=True).order_by("id")[:batch])
+            if not requests:
+                return done
+            for request in requests:
+                _price_requested(request)
+            PricingRequest.objects.filter(pk__in=[r.pk for r in requests]).delete()
+        done += len(requests)
+        if len(requests) < batch:
+            return done
+
+
+def _price_requested(request) -> None:
+    final = Charge.objects.filter(
+        consignment_id=request.consignment_id, is_current=True, stage=ChargeStage.FINAL
+    ).exists()
+    order = Consignment.objects.filter(pk=request.consignment_id).first()
+    if final or order is None:
         return
-    for order in Consignment.objects.filter(pk__in=ids).order_by("pk"):
-        consignment_price(consignment=order, by=by, reason=REASON_ARRIVED, storage_days=0)
+    try:
+        with transaction.atomic():
+            consignment_price(
+                consignment=order, by=request.by, reason=request.reason, storage_days=request.storage_days
+            )
+    except Exception:  # one order's fault must not hold up every other order's charge
+        logger.exception("pricing order %s failed; a payment will price it", request.consignment_id)
 
 
 def handover_guard(*, consignment, to):

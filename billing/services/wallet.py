@@ -15,7 +15,7 @@ from notifications.services import notification_send
 
 from ..models import Charge, ChargeStage, EntryKind, Wallet, WalletEntry
 from ..selectors import group_of, storage_days_of_many
-from .charges import REASON_STORAGE, consignment_price
+from .charges import REASON_ARRIVED, REASON_STORAGE, consignment_price
 
 MAX_AMOUNT_VND = 10_000_000_000  # 10 billion đồng in one entry: beyond that, a typo or an attack
 MAX_ORDERS_PER_PAYMENT = 200
@@ -140,8 +140,9 @@ def wallet_refund(*, customer, amount_vnd: int, reason: str, by, key: str, consi
 def wallet_pay(*, customer, consignments, by, expected_total_vnd: int | None = None) -> list[WalletEntry]:
     """Pay the charges of several orders awaiting delivery from the wallet, all or nothing.
 
-    Each order must be the customer's, Chờ giao, priced (final charge) and not paid; otherwise nothing is
-    charged and DomainError names the order. Storage days are priced first (a new charge when they add
+    Each order must be the customer's, Chờ giao, priceable and not paid; otherwise nothing is charged and
+    DomainError names the order. An order whose final charge the worker has not written yet (it reached
+    Chờ giao a moment ago) is priced final here. Storage days are priced first (a new charge when they add
     to it); `expected_total_vnd`, the total the customer was shown, must then still be the total (else
     DomainError "changed": a day passed, or a charge changed, since the page was drawn). The balance may not
     go below −(the group's credit limit). One entry per order, keyed by the
@@ -168,11 +169,19 @@ def wallet_pay(*, customer, consignments, by, expected_total_vnd: int | None = N
                 code="not_ready",
             )
         charge = current.get(order.pk)
-        if charge is None or charge.stage != ChargeStage.FINAL:
-            raise DomainError(_("Order %(code)s is not priced yet.") % {"code": order.code}, code="unpriced")
-        if charge.paid_at is not None:
+        if charge is not None and charge.paid_at is not None:
             raise DomainError(_("Order %(code)s is already paid.") % {"code": order.code}, code="paid")
-        if days.get(order.pk, 0) > charge.storage_days:
+        if charge is None or charge.stage != ChargeStage.FINAL:
+            # Reached Chờ giao a moment ago: the worker has not priced it final yet (PricingRequest). Priced
+            # here, under the lock, with the days stored so far; the worker then finds it final.
+            charge = consignment_price(
+                consignment=order, by=by, reason=REASON_ARRIVED, storage_days=days.get(order.pk, 0)
+            )
+            if charge is None or charge.stage != ChargeStage.FINAL:
+                raise DomainError(
+                    _("Order %(code)s is not priced yet.") % {"code": order.code}, code="unpriced"
+                )
+        elif days.get(order.pk, 0) > charge.storage_days:
             charge = consignment_price(consignment=order, by=by, reason=REASON_STORAGE) or charge
         charges[order.pk] = charge
     group = group_of(customer)

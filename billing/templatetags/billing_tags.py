@@ -227,10 +227,8 @@ def order_charges(context, consignment):
                 {**row, "photos": photos.get(row.get("parcel_id"), [])}
                 for row in (charge.inputs or {}).get("parcels", [])
             ],
-            payable=(
-                charge.stage == ChargeStage.FINAL
-                and charge.paid_at is None
-                and consignment.status == ConsignmentStatus.AWAITING_DELIVERY
+            payable=(  # an estimate of an order that is here is priced final by the payment itself
+                charge.paid_at is None and consignment.status == ConsignmentStatus.AWAITING_DELIVERY
             ),
         )
         if ctx["payable"]:

@@ -85,23 +85,36 @@ class WalletFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory("accounts.tests.factories.CustomerFactory")
 
 
-def awaiting_order(customer, weight_g: int = 2_000, *, cn_staff=None, vn_staff=None, pieces: int = 1, **dims):
-    """An order of `customer` weighed in China (each of its `pieces` parcels `weight_g`, with optional
-    length_mm/width_mm/height_mm), sent and arrived at the Hà Nội depot: Chờ giao with its final charge.
-    Needs a published schedule (the `schedule` fixture)."""
-    from accounts.tests.factories import ChinaStaffFactory, VietnamStaffFactory
+def in_transit_order(customer, weight_g: int = 2_000, *, cn_staff=None, pieces: int = 1, **dims):
+    """An order of `customer` weighed in China (its estimate written) and on its way to Vietnam."""
+    from accounts.tests.factories import ChinaStaffFactory
     from consignments.models import ConsignmentStatus
     from consignments.services import consignment_transition
     from consignments.tests.factories import ConsignmentFactory
     from warehouse.services import parcel_measure
 
     cn_staff = cn_staff or ChinaStaffFactory()
-    vn_staff = vn_staff or VietnamStaffFactory()
     order = ConsignmentFactory(customer=customer, pieces=pieces)
     for parcel in order.parcels.order_by("piece_number"):
         parcel_measure(parcel=parcel, weight_g=weight_g, by=cn_staff, **dims)
     order.refresh_from_db()
-    order = consignment_transition(consignment=order, to=ConsignmentStatus.IN_TRANSIT, by=cn_staff)
-    return consignment_transition(
+    return consignment_transition(consignment=order, to=ConsignmentStatus.IN_TRANSIT, by=cn_staff)
+
+
+def awaiting_order(customer, weight_g: int = 2_000, *, cn_staff=None, vn_staff=None, pieces: int = 1, **dims):
+    """An order of `customer` weighed in China (each of its `pieces` parcels `weight_g`, with optional
+    length_mm/width_mm/height_mm), sent and arrived at the Hà Nội depot: Chờ giao with its final charge.
+    Needs a published schedule (the `schedule` fixture)."""
+    from accounts.tests.factories import VietnamStaffFactory
+    from consignments.models import ConsignmentStatus
+    from consignments.services import consignment_transition
+
+    from ..services.charges import charges_price_requested
+
+    vn_staff = vn_staff or VietnamStaffFactory()
+    order = in_transit_order(customer, weight_g, cn_staff=cn_staff, pieces=pieces, **dims)
+    order = consignment_transition(
         consignment=order, to=ConsignmentStatus.AWAITING_DELIVERY, by=vn_staff, warehouse=vn_staff.warehouse
     )
+    charges_price_requested()  # what the worker does right after the commit: the final charge
+    return order

@@ -4,6 +4,7 @@ import pytest
 
 from billing.models import Charge, ChargeStage, EntryKind, WalletEntry
 from billing.selectors import wallets_out_of_balance
+from billing.services.charges import charges_price_requested
 from billing.services.wallet import wallet_pay, wallet_top_up
 from consignments.models import ConsignmentStatus
 from consignments.services import consignment_transition
@@ -29,6 +30,7 @@ def test_weighed_then_final_then_paid(schedule, customer, cn_staff, vn_staff):
     order = consignment_transition(
         consignment=order, to=ConsignmentStatus.AWAITING_DELIVERY, by=vn_staff, warehouse=vn_staff.warehouse
     )
+    assert charges_price_requested() == 1  # the worker, right after the commit
     final = Charge.objects.get(consignment=order, is_current=True)
     assert final.stage == ChargeStage.FINAL and final.total_vnd == charge.total_vnd
     with pytest.raises(DomainError):
@@ -80,6 +82,7 @@ def test_storage_after_the_free_days_is_priced_when_paying(schedule, customer, c
     order = consignment_transition(
         consignment=order, to=ConsignmentStatus.AWAITING_DELIVERY, by=vn_staff, warehouse=vn_staff.warehouse
     )
+    assert charges_price_requested() == 1  # the worker, right after the commit
     final = Charge.objects.get(consignment=order, is_current=True)
     ConsignmentEvent.objects.filter(consignment=order, new_status=ConsignmentStatus.AWAITING_DELIVERY).update(
         at=timezone.now() - timedelta(days=8)

@@ -41,7 +41,8 @@ from ..services import (
 
 TABS = ["open", "unanswered", *ClaimStatus.values, "all"]
 TAB_LABELS = {
-    "open": gettext_lazy("To handle"),  # open claims, and any claim whose customer wrote and waits for an answer
+    # "To handle": open claims, and any claim whose customer wrote and waits for an answer.
+    "open": gettext_lazy("To handle"),
     "unanswered": gettext_lazy("Unanswered"),
     "all": gettext_lazy("All"),
 }

@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
     },
     # E-mail and Telegram copies of notifications: sends what is due, retries with backoff.
+    # The safety net behind billing's pricing_kick: the final charge of an order that reached Chờ giao.
+    "price-requested": {
+        "task": "billing.tasks.price_requested",
+        "schedule": 60,
+    },
     "send-notification-deliveries": {
         "task": "notifications.tasks.send_notification_deliveries",
         "schedule": 60,

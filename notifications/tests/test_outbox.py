@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 
 from consignments.tests.factories import ConsignmentFactory
-from notifications import services
+from core import broker
 from notifications.models import Notification, NotificationKind, PendingNotification
 from notifications.services import (
     KICK_DELAY_S,
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_debounce(monkeypatch):
     """Every test starts as a fresh process would: no kick published yet."""
-    monkeypatch.setattr(services, "_next_kick", 0.0)
+    monkeypatch.setattr(notifications_kick, "_next", 0.0)
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_the_task_delivers_the_outbox(order):
 @pytest.fixture
 def clock(monkeypatch):
     clock = SimpleNamespace(now=1000.0)
-    monkeypatch.setattr(services, "time", SimpleNamespace(monotonic=lambda: clock.now))
+    monkeypatch.setattr(broker, "time", SimpleNamespace(monotonic=lambda: clock.now))
     return clock
 
 

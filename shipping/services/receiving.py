@@ -14,14 +14,15 @@ nothing the second time: one received_at, one status move, one notification.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consignments.models import Consignment, ConsignmentStatus, EventKind
-from consignments.services import READ_WITH_ORDER, consignment_event_add, consignment_transition
+from consignments.services import consignment_event_add, consignment_transition
 from core.errors import DomainError
 from tracking.scanner import read_scan
 from warehouse.labels import parcel_code, split_parcel_code
@@ -80,10 +81,36 @@ def read_code(raw: str) -> str:
     return text[:100]
 
 
+# The scan's hot path reads only what receiving and its result show: with every column of five tables,
+# building the query cost the scan more than running it. Anything else is read when something asks for it.
+_SCAN_FIELDS = (
+    "id",
+    "tracking_code",
+    "piece_number",
+    "piece_count",
+    "weight_g",
+    "consignment_id",
+    "consignment__code",
+    "consignment__status",
+    "consignment__customer_id",
+    "consignment__destination_id",
+    "consignment__current_warehouse_id",
+    "consignment__created_at",
+    "consignment__customer__customer_code",
+    "bag_item__id",
+    "bag_item__bag_id",
+    "bag_item__parcel_id",
+    "bag_item__received_at",
+    "bag_item__received_by_id",
+    "bag_item__missing",
+    "bag_item__bag__code",
+    "bag_item__bag__destination_id",
+    "bag_item__bag__trip_id",
+)
+
+
 def _parcels():
-    # The scan's hot path: only what receiving needs (the depot's and the trip's names are read when a
-    # message names them).
-    return Parcel.objects.select_related("consignment__customer", "bag_item__bag")
+    return Parcel.objects.select_related("consignment__customer", "bag_item__bag").only(*_SCAN_FIELDS)
 
 
 def parcel_for_code(code: str) -> Parcel | None:
@@ -242,21 +269,26 @@ def _pickup_data(order, depot) -> dict:
     return pickup_notify_data(consignment=order, depot=depot, at=timezone.now())
 
 
-# consignment_transition(notify_data=…) puts the depot and the pickup deadline into the Chờ giao notification
-# once consignments.services has that argument; until then the notification is the one it always sent.
-
-
 @transaction.atomic
 def _receive(item: BagParcel, parcel: Parcel, code: str, *, scanned_in: Bag, depot, by) -> ReceivingScan:
-    trip = item.bag.trip
+    """Receive a parcel of the trip's manifest: the bag row's receipt (compare-and-set), and the order to
+    Chờ giao when it was its last parcel. On PostgreSQL one call of a database function (the depot's hot
+    path, migration shipping 0003); on SQLite the same steps through the ORM (_receive_in_python), and
+    tests compare the two on PostgreSQL."""
+    if connection.vendor == "postgresql" and settings.SCAN_IN_DATABASE:
+        from .receive_function import receive_in_database
+
+        return receive_in_database(item, parcel, code, scanned_in=scanned_in, depot=depot, by=by)
+    return _receive_in_python(item, parcel, code, scanned_in=scanned_in, depot=depot, by=by)
+
+
+def _receive_in_python(item, parcel, code, *, scanned_in, depot, by) -> ReceivingScan:
+    """_receive through the ORM (in _receive's transaction): SQLite's path, and the reference the database
+    function is held to."""
     order = None
     if parcel.consignment_id is not None:
         # No-key lock: the history rows other transactions insert (a bag closing) do not wait on it.
-        order = (
-            Consignment.objects.select_for_update(no_key=True, of=("self",))
-            .select_related(*READ_WITH_ORDER)
-            .get(pk=parcel.consignment_id)
-        )
+        order = Consignment.objects.select_for_update(no_key=True).get(pk=parcel.consignment_id)
     now = timezone.now()
     fields = {"received_at": now, "received_by": by, "missing": False}
     pending = BagParcel.objects.filter(pk=item.pk, received_at__isnull=True)
@@ -265,21 +297,36 @@ def _receive(item: BagParcel, parcel: Parcel, code: str, *, scanned_in: Bag, dep
         found = bool(pending.filter(missing=True).update(**fields))
         if not found:
             item.refresh_from_db(fields=["received_at", "received_by"])
-            return ReceivingScan(
-                Outcome.ALREADY,
-                code,
-                _("%(code)s was already received (%(when)s).")
-                % {"code": code, "when": timezone.localtime(item.received_at).strftime("%H:%M %d/%m")},
-                parcel=parcel,
-                item=item,
-            )
+            return _already(item, parcel, code)
     item.received_at, item.received_by, item.missing = now, by, False
+    result = _received(item, parcel, code, scanned_in=scanned_in, by=by)
+    if order is None:
+        return result
+    if found:
+        _found_event(order, parcel, item, by)
+    result.warning = _ready_or_why(order, item.bag.trip, depot, by, result)
+    return result
+
+
+def _already(item, parcel, code) -> ReceivingScan:
+    return ReceivingScan(
+        Outcome.ALREADY,
+        code,
+        _("%(code)s was already received (%(when)s).")
+        % {"code": code, "when": timezone.localtime(item.received_at).strftime("%H:%M %d/%m")},
+        parcel=parcel,
+        item=item,
+    )
+
+
+def _received(item, parcel, code, *, scanned_in, by) -> ReceivingScan:
+    """The result of a receipt, with the extra noted when the parcel was packed in another bag."""
     outcome, message = Outcome.RECEIVED, _("%(code)s received.") % {"code": _label(parcel)}
     extra, extra_new = None, False
     if item.bag_id != scanned_in.pk:
         outcome = Outcome.OTHER_BAG
         extra, extra_new = ReceivingExtra.objects.get_or_create(
-            trip=trip,
+            trip=item.bag.trip,
             raw_code=code,
             defaults={"bag": scanned_in, "parcel": parcel, "reason": Reason.OTHER_BAG, "scanned_by": by},
         )
@@ -289,23 +336,24 @@ def _receive(item: BagParcel, parcel: Parcel, code: str, *, scanned_in: Bag, dep
         }
     result = ReceivingScan(outcome, code, message, parcel=parcel, item=item, extra=extra)
     result.extra_new = bool(extra) and extra_new
-    if order is None:
-        return result
-    if found:
-        parcel.order_parcels = order.parcels.count()
-        consignment_event_add(
-            order,
-            kind=EventKind.RECEIVING,
-            by=by,
-            data={**piece_data(parcel, item.bag), "found": True},
-            note=_("found: parcel %(piece)s") % {"piece": piece_text(parcel)},
-        )
-    result.warning = _ready_or_why(order, trip, depot, by, result)
     return result
 
 
-def _ready_or_why(order, trip, depot, by, result) -> str:
-    """Move the order to Chờ giao when none of its parcels on an opened trip is still unreceived."""
+def _found_event(order, parcel, item, by) -> None:
+    """A parcel recorded missing turned up: a step on its order's history."""
+    parcel.order_parcels = order.parcels.count()
+    consignment_event_add(
+        order,
+        kind=EventKind.RECEIVING,
+        by=by,
+        data={**piece_data(parcel, item.bag), "found": True},
+        note=_("found: parcel %(piece)s") % {"piece": piece_text(parcel)},
+    )
+
+
+def why_not_ready(order, depot) -> str | None:
+    """Why a received order does not move to Chờ giao here: a warning for the station ("" when there is
+    nothing to say), or None when it may move once every parcel of it is received."""
     if order.status != ConsignmentStatus.IN_TRANSIT:
         if order.status == ConsignmentStatus.LOST:
             return _("Order %(code)s was marked lost: tell operations it turned up.") % {"code": order.code}
@@ -314,22 +362,36 @@ def _ready_or_why(order, trip, depot, by, result) -> str:
         return _("Order %(code)s now goes to another depot: set it aside for transfer.") % {
             "code": order.code
         }
+    return None
+
+
+def ready_note(trip, item) -> str:
+    """The note on the history row of an order's move to Chờ giao: the trip and the bag."""
+    return f"{trip.code} · {item.bag.code}"
+
+
+def _ready_or_why(order, trip, depot, by, result) -> str:
+    """Move the order to Chờ giao when none of its parcels on an opened trip is still unreceived."""
+    why = why_not_ready(order, depot)
+    if why is not None:
+        return why
     # Every parcel of the order must be here: one still in a bag on the way, or never packed (still in
-    # China), keeps the whole order in transit. Read with their bag rows in one query, and kept on the order
-    # for the final charge that follows (billing prices from order.parcels.all()).
-    prefetch_related_objects([order], Prefetch("parcels", queryset=Parcel.objects.select_related("bag_item")))
-    for parcel in order.parcels.all():
-        item = getattr(parcel, "bag_item", None)
-        if item is None or item.received_at is None:
-            return ""
+    # China), keeps the whole order in transit. Read after this scan's update, under the order's lock, so
+    # that of two staff scanning its last two parcels at once, the second sees the first's.
+    waiting = Parcel.objects.filter(consignment_id=order.pk).filter(
+        Q(bag_item__isnull=True) | Q(bag_item__received_at__isnull=True)
+    )
+    if waiting.exists():
+        return ""
     with every_parcel_received():  # checked just above: the guard need not read it again
         result.ready = consignment_transition(
             consignment=order,
             to=ConsignmentStatus.AWAITING_DELIVERY,
             by=by,
             warehouse=depot,
-            note=f"{trip.code} · {result.item.bag.code}",
+            note=ready_note(trip, result.item),
             notify_data=_pickup_data(order, depot),
+            savepoint=False,  # an error ends the scan's transaction: nothing of it is kept
         )
     return ""
 

@@ -2,8 +2,10 @@
 only, parcels received once, missing and extra recorded, orders Chờ giao when complete."""
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
+from conftest import need
 from consignments.models import Consignment, ConsignmentEvent, ConsignmentStatus, EventKind
 from core.errors import DomainError
 from notifications.models import Notification, NotificationKind, PendingNotification
@@ -55,6 +57,15 @@ def awaiting_notifications(order) -> int:
 @pytest.fixture
 def depot(vn_staff):
     return vn_staff.warehouse
+
+
+@pytest.fixture(autouse=True, params=["database", "python"])
+def receiving_path(request, settings):
+    """Every scenario both ways: the PL/pgSQL function (PostgreSQL's path) and the ORM (SQLite's)."""
+    if request.param == "database":
+        need(connection.vendor == "postgresql", "the receiving function is PL/pgSQL: PostgreSQL only")
+    settings.SCAN_IN_DATABASE = request.param == "database"
+    return request.param
 
 
 # --- opening -----------------------------------------------------------------------------------------------
@@ -370,7 +381,9 @@ def test_operations_mark_an_order_with_a_missing_parcel_lost_with_a_reason(custo
     assert caught.value.code == "stale"
 
 
-def test_a_parcel_of_a_lost_order_that_turns_up_is_received_with_a_warning(customer, vn_staff, depot, ops):
+def test_a_parcel_of_a_lost_order_that_turns_up_is_received_with_a_warning(
+    customer, vn_staff, depot, ops, english
+):
     order = ready_order(customer)
     bag = closed_bag(orders=[order])
     arrived_trip(bag, depot=depot, by=vn_staff)
