@@ -54,10 +54,7 @@ def orders_filtered(f: OrderFilter):
             return qs.none()
         qs = qs.annotate(since=awaiting_since()).filter(since__lt=storage_cutoff(free_days))
     if f.q:
-        code = normalize_tracking_code(f.q)
-        qs = qs.filter(
-            Q(code__iexact=f.q) | Q(tracking_code=code) | Q(parcels__tracking_code=code)
-        ).distinct()
+        qs = qs.filter(order_search(f.q)).distinct()
     if f.customer:
         qs = qs.filter(
             Q(customer__customer_code__iexact=f.customer) | Q(customer__username__iexact=f.customer)
@@ -67,6 +64,27 @@ def orders_filtered(f: OrderFilter):
     if f.date_to:
         qs = qs.filter(created_at__lt=local_day_start(f.date_to + timezone.timedelta(days=1)))
     return qs.order_by("-created_at", "-id")
+
+
+# A waybill typed by its last digits (what a caller reads out) is looked up from this many characters on.
+WAYBILL_TAIL_MIN = 6
+
+
+def order_search(text: str) -> Q:
+    """What the operations' order search box finds: an order code or its beginning ("KG13" finds KG13…),
+    a parcel's label (KG00001234-2 finds its order), a waybill whole, or its last digits (at least
+    WAYBILL_TAIL_MIN characters) on the order or any of its parcels."""
+    from warehouse.labels import split_parcel_code
+
+    typed = text.strip().upper()
+    label = split_parcel_code(typed)
+    code = normalize_tracking_code(text)
+    match = Q(code__startswith=label[0] if label else typed)
+    if code:
+        match |= Q(tracking_code=code) | Q(parcels__tracking_code=code)
+        if len(code) >= WAYBILL_TAIL_MIN:
+            match |= Q(tracking_code__endswith=code) | Q(parcels__tracking_code__endswith=code)
+    return match
 
 
 def parcels_scanned(
