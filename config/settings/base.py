@@ -243,8 +243,10 @@ TRACKING_STALE_DAYS = env.int("TRACKING_STALE_DAYS", default=7)
 TRACKING_REUSE_AFTER_DAYS = env.int("TRACKING_REUSE_AFTER_DAYS", default=60)
 # Volumetric weight = L × W × H (cm) / divisor.
 VOLUMETRIC_DIVISOR = env.int("VOLUMETRIC_DIVISOR", default=6000)
-# On PostgreSQL the scan is one call of a database function (warehouse.scan_function); false runs the same
-# steps through the ORM (warehouse.matching._scan_in_python), as SQLite does: slower, for comparison.
+# On PostgreSQL the station scans are each one call of a database function: the China scan
+# (warehouse.scan_function) and the depot's receiving scan (shipping.services.receive_function); false runs
+# the same steps through the ORM (warehouse.matching._scan_in_python, shipping.services.receiving.
+# _receive_in_python), as SQLite does: slower, for comparison.
 SCAN_IN_DATABASE = env.bool("SCAN_IN_DATABASE", default=True)
 # Each parcel is charged for at least this many grams (DOMAIN.md: often 0.5 kg), per parcel.
 MIN_BILLABLE_WEIGHT_G = env.int("MIN_BILLABLE_WEIGHT_G", default=500)
