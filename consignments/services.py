@@ -191,14 +191,17 @@ def consignment_lock_at_china(consignment: Consignment) -> Consignment:
     return locked
 
 
-def consignment_event_add(consignment, *, kind, by, data, note="") -> ConsignmentEvent:
-    """A history row for a change that is not a status move (measured, declared, photo, owner)."""
+def consignment_event_add(
+    consignment, *, kind, by, data, note="", warehouse_id: int | None = None
+) -> ConsignmentEvent:
+    """A history row for a change that is not a status move (measured, declared, photo, owner); where it
+    happened: `warehouse_id`, by default the warehouse the order is at."""
     return ConsignmentEvent.objects.create(
         consignment=consignment,
         old_status=consignment.status,
         new_status=consignment.status,
         by=by,
-        warehouse_id=consignment.current_warehouse_id,
+        warehouse_id=warehouse_id or consignment.current_warehouse_id,
         kind=kind,
         data=data,
         note=note,

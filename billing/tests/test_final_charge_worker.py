@@ -148,3 +148,12 @@ def test_beat_runs_the_pricing_every_minute():
     entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == price_requested.name]
     assert price_requested.name == "billing.tasks.price_requested"
     assert len(entries) == 1 and entries[0]["schedule"] <= 60
+
+
+def test_the_pay_list_marks_an_amount_still_estimated(client_of, english, in_transit, vn_staff, customer):
+    order = _arrive(in_transit, vn_staff)
+    html = client_of(customer).get(reverse("billing:pay")).content.decode()
+    assert order.code in html and 'data-testid="due-estimate"' in html
+    charges_price_requested()
+    html = client_of(customer).get(reverse("billing:pay")).content.decode()
+    assert order.code in html and 'data-testid="due-estimate"' not in html

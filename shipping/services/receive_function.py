@@ -67,7 +67,7 @@ def receive_in_database(item, parcel, code, *, scanned_in, depot, by):
         return result
     order.status, order.destination_id = status, destination_id
     if found:  # the order is locked: the rest as the ORM does it, its "found" row first
-        _found_event(order, parcel, item, by)
+        _found_event(order, parcel, item, by, depot)
         result.warning = _ready_or_why(order, trip, depot, by, result)
     elif ready:
         order.current_warehouse = depot

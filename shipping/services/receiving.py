@@ -303,7 +303,7 @@ def _receive_in_python(item, parcel, code, *, scanned_in, depot, by) -> Receivin
     if order is None:
         return result
     if found:
-        _found_event(order, parcel, item, by)
+        _found_event(order, parcel, item, by, depot)
     result.warning = _ready_or_why(order, item.bag.trip, depot, by, result)
     return result
 
@@ -339,13 +339,15 @@ def _received(item, parcel, code, *, scanned_in, by) -> ReceivingScan:
     return result
 
 
-def _found_event(order, parcel, item, by) -> None:
-    """A parcel recorded missing turned up: a step on its order's history."""
+def _found_event(order, parcel, item, by, depot) -> None:
+    """A parcel recorded missing turned up at `depot`: a step on its order's history (at the depot, as its
+    "missing" step was, though the order is still on its way from China)."""
     parcel.order_parcels = order.parcels.count()
     consignment_event_add(
         order,
         kind=EventKind.RECEIVING,
         by=by,
+        warehouse_id=depot.pk,
         data={**piece_data(parcel, item.bag), "found": True},
         note=_("found: parcel %(piece)s") % {"piece": piece_text(parcel)},
     )

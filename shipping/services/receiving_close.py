@@ -15,7 +15,7 @@ from core.errors import DomainError
 from warehouse.models import Parcel
 
 from ..models import Bag, BagParcel, BagStatus, ReceivingExtra, Trip, TripArrival, TripStatus
-from .receiving import check_receiving, piece_data, piece_text
+from .receiving import Reason, check_receiving, piece_data, piece_text
 from .status import bag_status_set, trip_event_add, trip_status_set
 
 
@@ -124,7 +124,9 @@ def receiving_trip_close(*, trip: Trip, depot, by) -> dict:
 
 
 def receiving_summary(*, trip: Trip, depot) -> dict:
-    """What this depot received of a trip: bags, parcels expected / received / missing, extras by reason."""
+    """What this depot received of a trip: bags, parcels expected / received / missing, extras by reason;
+    `extras_total` the scans not on the trip's manifest for this depot, `other_bag` its parcels found in
+    another of its bags."""
     items = BagParcel.objects.filter(bag__trip=trip, bag__destination=depot).aggregate(
         expected=Count("id"),
         received=Count("id", filter=Q(received_at__isnull=False)),
@@ -142,7 +144,16 @@ def receiving_summary(*, trip: Trip, depot) -> dict:
     )
     # Not scanned yet = not received and not already recorded missing (a missing parcel is counted once).
     items["unscanned"] = items.pop("not_received") - items["missing"]
-    return {**items, "extras": extras, "extras_total": sum(extras.values()), "bags": bags}
+    # A parcel of this trip scanned in another of its bags was received into its own bag: counted apart, not
+    # as extra to the trip (only to that bag's manifest).
+    other_bag = extras.get(Reason.OTHER_BAG, 0)
+    return {
+        **items,
+        "extras": extras,
+        "extras_total": sum(extras.values()) - other_bag,
+        "other_bag": other_bag,
+        "bags": bags,
+    }
 
 
 # --- operations ------------------------------------------------------------------------------------------

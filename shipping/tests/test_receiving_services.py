@@ -197,6 +197,9 @@ def test_a_parcel_of_another_bag_of_the_trip_is_received_into_its_bag_and_noted(
     assert (extra.bag, extra.reason, extra.parcel.consignment) == (bag_a, Reason.OTHER_BAG, other)
     other.refresh_from_db()
     assert other.status == S.AWAITING_DELIVERY
+    # Received into its own bag: not extra to the trip, counted apart.
+    summary = receiving_summary(trip=trip, depot=depot)
+    assert (summary["received"], summary["extras_total"], summary["other_bag"]) == (1, 0, 1)
 
 
 def test_a_parcel_of_another_depot_is_extra_and_not_received(customer, vn_staff, depot):
@@ -298,6 +301,7 @@ def test_a_missing_parcel_that_turns_up_completes_its_order(customer, vn_staff, 
     assert item.received_at is not None and not item.missing
     found = ConsignmentEvent.objects.filter(consignment=order, kind=EventKind.RECEIVING, data__found=True)
     assert found.count() == 1
+    assert found.get().warehouse == depot  # found at the depot, not where the order was last (China)
     order.refresh_from_db()
     assert order.status == S.AWAITING_DELIVERY
 

@@ -31,8 +31,19 @@
     if (all) {
       const name = all.getAttribute("data-check-all");
       all.form.querySelectorAll('input[name="' + name + '"]').forEach(function (box) { box.checked = all.checked; });
+    } else if (event.target.form && event.target.name) {
+      syncCheckAll(event.target.form);
     }
   });
+  // A "tick all" box shows whether every box of its list is ticked (a page drawn again after an error keeps
+  // the person's own choice of boxes).
+  function syncCheckAll(form) {
+    form.querySelectorAll("[data-check-all]").forEach(function (all) {
+      const boxes = form.querySelectorAll('input[name="' + all.getAttribute("data-check-all") + '"]');
+      all.checked = boxes.length > 0 && Array.prototype.every.call(boxes, function (box) { return box.checked; });
+    });
+  }
+  document.querySelectorAll("form [data-check-all]").forEach(function (all) { if (all.form) syncCheckAll(all.form); });
 
   // Scan station: the cursor always comes back to the scan input, and each outcome has its own sound.
   const scanInput = function () { return document.querySelector("#scan-form .scan-input"); };
