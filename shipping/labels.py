@@ -39,7 +39,7 @@ def _draw(c: pdf_canvas.Canvas, pen: Pen, bag) -> None:
     brand = str(getattr(settings, "BRAND_MARK", "") or "")
     size = pen.fit_size(brand, inner * 0.45, 20, 9)
     pen.text(M + 3 * mm, top - band / 2 - size * 0.35, brand, size, bold=True)
-    pen.text(W - M - 3 * mm, top - 4.6 * mm, "BAO HÀNG · 集包袋", 6.5, bold=True, align="right")
+    pen.text(W - M - 3 * mm, top - 4.6 * mm, "BAO HÀNG · 麻袋", 6.5, bold=True, align="right")
     origin = bag.origin.code if bag.origin_id else NONE
     pen.text(W - M - 3 * mm, top - 9 * mm, f"{origin} → VN", 10, bold=True, align="right")
     c.setFillColorRGB(0, 0, 0)

@@ -101,7 +101,7 @@ _SIDE = 7.5 * mm
 
 def _pdf_page_header(c, pen, bag, page, pages, width, height) -> float:
     y = height - 12 * mm
-    pen.text(_SIDE, y, f"BẢNG KÊ BAO · 集包清单  {bag.code}", 14, bold=True)
+    pen.text(_SIDE, y, f"BẢNG KÊ BAO · 麻袋清单  {bag.code}", 14, bold=True)
     pen.text(width - _SIDE, y, f"{page}/{pages}", 9, align="right")
     y -= 6 * mm
     brand = str(getattr(settings, "BRAND_MARK", "") or "")
@@ -225,7 +225,7 @@ def bag_manifest_xlsx(bag, lines: list[BagManifestLine], stream) -> None:
     sheet.title = bag.code
     for index, width in enumerate(_XLSX_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append(["Bao · 集包袋", bag.code])
+    sheet.append(["Bao · 麻袋", bag.code])
     sheet.append(["Từ · 始发", bag.origin.code, safe_cell_text(bag.origin.name)])
     sheet.append(["Đến · 目的仓", bag.destination.code, safe_cell_text(bag.destination.name)])
     sheet.append(["Đóng bao · 封袋", _when(bag.closed_at)])

@@ -100,7 +100,7 @@ def test_the_manifest_xlsx_opens_with_one_row_per_parcel(client_of, cn_staff, fi
     assert response["Content-Disposition"] == f'attachment; filename="manifest-{closed.code}.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0][:2] == ("Bao · 集包袋", closed.code)
+    assert rows[0][:2] == ("Bao · 麻袋", closed.code)
     header = next(i for i, row in enumerate(rows) if row[0] == "STT · 序号")
     lines = [row for row in rows[header + 1 :] if row[0] is not None]
     assert [row[1] for row in lines] == [two.code, f"{two.code}-2", one.code]
