@@ -129,3 +129,23 @@ def test_the_release_desk(browse, customer, vn_staff, at_depot, hn, phone):
     assert page.get_attribute("body", "data-last-outcome") == "ok"
     assert re.search(r"\b1\b.*\b3\b", page.inner_text("[data-testid=release-progress]"))
     shot(page, f"08-release-note-{'phone' if phone else 'desk'}")
+
+
+def test_the_counters_tick_all_box_follows_the_boxes(browse, customer, vn_staff, at_depot, hn):
+    """Untick one order: "tick all" unticks; tick it again: "tick all" is ticked; "tick all" ticks every box."""
+    first, second = at_depot(customer, paid=True), at_depot(customer, paid=True)
+    code = pickup_code_for(customer=customer, depot=hn)
+    page = browse(vn_staff, phone=False)
+    page.goto("/staff/vn/counter/")
+    page.fill("#id_q", code.qr_payload)
+    page.press("#id_q", "Enter")
+    page.wait_for_selector("[data-testid=handover-form]")
+    all_box = page.locator("[data-check-all=orders]")
+    assert all_box.is_checked()
+    page.uncheck(f"#h{first.pk}")
+    assert not all_box.is_checked()
+    page.check(f"#h{first.pk}")
+    assert all_box.is_checked()
+    page.uncheck(f"#h{second.pk}")
+    page.check("[data-check-all=orders]")
+    assert page.is_checked(f"#h{first.pk}") and page.is_checked(f"#h{second.pk}")
