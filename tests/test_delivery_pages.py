@@ -149,3 +149,18 @@ def test_the_counters_tick_all_box_follows_the_boxes(browse, customer, vn_staff,
     page.uncheck(f"#h{second.pk}")
     page.check("[data-check-all=orders]")
     assert page.is_checked(f"#h{first.pk}") and page.is_checked(f"#h{second.pk}")
+    # A handover refused (an unpaid order ticked, not paid at the counter) draws the list again in place,
+    # with the person's own ticks.
+    unpaid = at_depot(customer)
+    page.fill("#id_q", code.qr_payload)
+    page.press("#id_q", "Enter")
+    page.wait_for_selector(f"#h{unpaid.pk}")
+    page.uncheck(f"#h{second.pk}")
+    page.fill("#id_receiver_name", "Nguyễn Thị B")
+    page.fill("#id_receiver_phone", "0912345678")
+    if page.is_checked("#id_pay_from_wallet"):
+        page.uncheck("#id_pay_from_wallet")
+    page.click("[data-testid=handover-submit]")
+    page.wait_for_selector("[data-testid=counter-error]")
+    assert page.is_checked(f"#h{first.pk}") and not page.is_checked(f"#h{second.pk}")
+    assert not page.locator("[data-check-all=orders]").is_checked()

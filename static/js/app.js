@@ -43,7 +43,12 @@
       all.checked = boxes.length > 0 && Array.prototype.every.call(boxes, function (box) { return box.checked; });
     });
   }
-  document.querySelectorAll("form [data-check-all]").forEach(function (all) { if (all.form) syncCheckAll(all.form); });
+  function syncCheckAllIn(root) {
+    root.querySelectorAll("form [data-check-all]").forEach(function (all) { if (all.form) syncCheckAll(all.form); });
+  }
+  syncCheckAllIn(document);
+  // A list htmx draws again in place (the counter after a refused handover) is synced too.
+  document.addEventListener("htmx:afterSettle", function () { syncCheckAllIn(document); });
 
   // Scan station: the cursor always comes back to the scan input, and each outcome has its own sound.
   const scanInput = function () { return document.querySelector("#scan-form .scan-input"); };
