@@ -31,7 +31,7 @@ def _draw(c: pdf_canvas.Canvas, pen: Pen, bag) -> None:
     def caption(x, y, text, align="left"):
         pen.text(x, y, text, 6.5, bold=True, align=align)
 
-    # 1. Header band, white on black: brand mark; "BAO · 袋" and the origin warehouse on the right.
+    # 1. Header band, white on black: brand mark; "BAO · 麻袋" and the origin warehouse on the right.
     top = H - M
     band = 11 * mm
     c.rect(M, top - band, inner, band, stroke=0, fill=1)

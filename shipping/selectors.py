@@ -152,6 +152,10 @@ def trip_summary(*, trip) -> dict:
 # (Vietnam depot receiving: shipping.services.receiving, shipping.views.receiving)
 
 RECEIVING_CLOSED_DAYS = 14  # a trip closed this recently still lists at the depot (late parcels)
+# ReceivingExtra.reason (shipping.services.receiving.Reason): a parcel of another bag of the trip, received
+# into its own bag, is counted apart from the scans that are on no manifest of the trip here.
+OTHER_BAG = "other_bag"
+EXTRA_REASONS = ("other_trip", "other_depot", "not_bagged", "unknown")
 
 
 def here_status(depot, trip="pk"):
@@ -225,20 +229,26 @@ def receiving_trip_for(*, depot, pk: int):
 
 def receiving_bags(*, trip, depot):
     """This depot's bags of a trip, each with `expected` (on its manifest), `received`, `unscanned`,
-    `flagged` (recorded missing at closing, not found since) and `extras_count` (scanned in it but not on
-    its manifest)."""
+    `flagged` (recorded missing at closing, not found since), `extras_count` (scanned in it but on no
+    manifest of the trip for this depot) and `other_bag_count` (parcels of another of its bags scanned in
+    it: received into their own bag)."""
     from django.db.models import OuterRef, Q, Subquery
     from django.db.models.functions import Coalesce
 
     from .models import ReceivingExtra
 
-    extras = (
-        ReceivingExtra.objects.filter(bag=OuterRef("pk"))
-        .order_by()
-        .values("bag")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    def scanned_here(**reason):
+        return Coalesce(
+            Subquery(
+                ReceivingExtra.objects.filter(bag=OuterRef("pk"), **reason)
+                .order_by()
+                .values("bag")
+                .annotate(n=Count("id"))
+                .values("n")
+            ),
+            0,
+        )
+
     return (
         Bag.objects.filter(trip=trip, destination=depot)
         .annotate(
@@ -246,31 +256,35 @@ def receiving_bags(*, trip, depot):
             received=Count("items", filter=Q(items__received_at__isnull=False)),
             unscanned=Count("items", filter=Q(items__received_at__isnull=True, items__missing=False)),
             flagged=Count("items", filter=Q(items__missing=True, items__received_at__isnull=True)),
-            extras_count=Coalesce(Subquery(extras), 0),
+            extras_count=scanned_here(reason__in=EXTRA_REASONS),
+            other_bag_count=scanned_here(reason=OTHER_BAG),
         )
         .order_by("code")
     )
 
 
 def receiving_bag_counts(*, bag) -> dict:
-    """{"expected", "received", "unscanned", "flagged", "extras"} of one bag. Read after every parcel scan:
+    """{"expected", "received", "unscanned", "flagged", "extras", "other_bag"} of one bag (extras: on no
+    manifest of the trip here; other_bag: parcels of another of its bags, received into their own). Read after every parcel scan:
     one short statement (the ORM's aggregate and count cost the scan twice its database time in Python)."""
     from django.db import connection
 
     sql = (
         "SELECT COUNT(*), COUNT(received_at), COUNT(*) FILTER (WHERE received_at IS NULL AND missing), "
-        '(SELECT COUNT(*) FROM "shipping_receivingextra" WHERE bag_id = %s) '
+        '(SELECT COUNT(*) FROM "shipping_receivingextra" WHERE bag_id = %s AND reason <> %s), '
+        '(SELECT COUNT(*) FROM "shipping_receivingextra" WHERE bag_id = %s AND reason = %s) '
         'FROM "shipping_bagparcel" WHERE bag_id = %s'
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [bag.pk, bag.pk])
-        expected, received, flagged, extra = cursor.fetchone()
+        cursor.execute(sql, [bag.pk, OTHER_BAG, bag.pk, OTHER_BAG, bag.pk])
+        expected, received, flagged, extra, other_bag = cursor.fetchone()
     return {
         "expected": expected,
         "received": received,
         "unscanned": expected - received,
         "flagged": flagged or 0,
         "extras": extra,
+        "other_bag": other_bag,
     }
 
 

@@ -157,7 +157,7 @@ def trip_facts(trip) -> list[tuple[str, str]]:
 
 
 def _summary(totals: Totals, bags: int | None = None) -> str:
-    parts = [] if bags is None else [f"{bags} BAO · 袋"]
+    parts = [] if bags is None else [f"{bags} BAO · 麻袋"]
     parts += [
         f"{totals.orders} ĐƠN · 单",
         f"{totals.parcels} KIỆN · 件",
@@ -295,11 +295,11 @@ def trip_manifest_pdf(manifest: TripManifest) -> bytes:
         if kind == "destination":
             out.text_row(f"ĐẾN · 目的仓 {payload.code} · {payload.name}", grey=0.75)
         elif kind == "bag":
-            out.text_row(f"BAO · 袋 {payload.code} · {format_weight(payload.weight_g)}", grey=0.92)
+            out.text_row(f"BAO · 麻袋 {payload.code} · {format_weight(payload.weight_g)}", grey=0.92)
         elif kind == "line":
             out.line(_cells(*payload))
         elif kind == "bag_total":
-            out.text_row(f"CỘNG BAO · 袋小计 {payload.code}: {_summary(payload.totals)}")
+            out.text_row(f"CỘNG BAO · 麻麻袋小计 {payload.code}: {_summary(payload.totals)}")
         else:
             out.text_row(
                 f"CỘNG ĐẾN · 目的仓小计 {payload.code}: {_summary(payload.totals, len(payload.bags))}"

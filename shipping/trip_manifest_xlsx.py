@@ -15,7 +15,7 @@ from .trip_manifest import Totals, TripManifest, trip_facts
 
 _XLSX_HEADER = (
     "Đến · 目的仓",
-    "Bao · 袋",
+    "Bao · 麻袋",
     "Đơn · 订单",
     "Mã khách hàng · 客户编号",
     "Mã vận đơn · 快递单号",
@@ -85,7 +85,7 @@ def trip_manifest_xlsx(manifest: TripManifest, stream) -> None:
                         safe_cell_text(line.declared_in) or None,
                     ]
                 )
-            sheet.append(_totals_row(f"Cộng bao · 袋小计 {bag.code}", bag.totals))
+            sheet.append(_totals_row(f"Cộng bao · 麻袋小计 {bag.code}", bag.totals))
             bold_rows.append(sheet.max_row)
         sheet.append(_totals_row(f"Cộng · 小计 {destination.code}", destination.totals))
         bold_rows.append(sheet.max_row)

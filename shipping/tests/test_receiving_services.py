@@ -10,6 +10,7 @@ from consignments.models import Consignment, ConsignmentEvent, ConsignmentStatus
 from core.errors import DomainError
 from notifications.models import Notification, NotificationKind, PendingNotification
 from shipping.models import BagParcel, BagStatus, ReceivingExtra, Trip, TripStatus
+from shipping.selectors import receiving_bag_counts, receiving_bags
 from shipping.services.receiving import (
     Outcome,
     Reason,
@@ -200,6 +201,10 @@ def test_a_parcel_of_another_bag_of_the_trip_is_received_into_its_bag_and_noted(
     # Received into its own bag: not extra to the trip, counted apart.
     summary = receiving_summary(trip=trip, depot=depot)
     assert (summary["received"], summary["extras_total"], summary["other_bag"]) == (1, 0, 1)
+    counts = receiving_bag_counts(bag=bag_a)
+    assert (counts["extras"], counts["other_bag"]) == (0, 1)
+    row = {b.pk: b for b in receiving_bags(trip=trip, depot=depot)}[bag_a.pk]
+    assert (row.extras_count, row.other_bag_count) == (0, 1)
 
 
 def test_a_parcel_of_another_depot_is_extra_and_not_received(customer, vn_staff, depot):
@@ -395,3 +400,10 @@ def test_a_parcel_of_a_lost_order_that_turns_up_is_received_with_a_warning(
     receiving_order_lost(consignment=order, by=ops, reason="gone")
     result = receiving_parcel_late(depot=depot, raw_code=codes(order)[0], by=vn_staff)
     assert result.outcome == Outcome.RECEIVED and "lost" in result.warning
+
+
+def test_the_reasons_the_counts_split_on_are_the_services_reasons():
+    from shipping.selectors import EXTRA_REASONS, OTHER_BAG
+
+    reasons = {v for k, v in vars(Reason).items() if not k.startswith("_")}
+    assert reasons == {OTHER_BAG, *EXTRA_REASONS}
