@@ -39,6 +39,8 @@ CREATE OR REPLACE FUNCTION shipping_parcel_receive(
     was_missing boolean,      -- it had been recorded missing (found): the caller completes the receipt
     order_status text,        -- the order's status after the call (NULL: no order)
     order_destination_id bigint,
+    parcels integer,          -- the order's parcels, and how many of them are received (NULL: not counted,
+    parcels_here integer,     -- the order does not move here)
     ready boolean             -- the order became Chờ giao with this scan
 )
 LANGUAGE plpgsql AS $$
@@ -73,11 +75,12 @@ BEGIN
         RETURN;
     END IF;
 
-    -- Every parcel of the order must be here: one in a bag not received yet, or in no bag (still in China).
-    IF EXISTS (
-        SELECT 1 FROM warehouse_parcel p LEFT JOIN shipping_bagparcel i ON i.parcel_id = p.id
-        WHERE p.consignment_id = p_order_id AND i.received_at IS NULL
-    ) THEN
+    -- Every parcel of the order must be here: one in a bag not received yet, or in no bag (still in China),
+    -- keeps it in transit.
+    SELECT count(*), count(i.received_at) INTO parcels, parcels_here
+    FROM warehouse_parcel p LEFT JOIN shipping_bagparcel i ON i.parcel_id = p.id
+    WHERE p.consignment_id = p_order_id;
+    IF parcels_here < parcels THEN
         RETURN NEXT;
         RETURN;
     END IF;

@@ -57,7 +57,7 @@ def receive_in_database(item, parcel, code, *, scanned_in, depot, by):
                 Json(notify or {}),
             ],
         )
-        outcome, received_at, found, status, destination_id, ready = cursor.fetchone()
+        outcome, received_at, found, status, destination_id, parcels, here, ready = cursor.fetchone()
     if outcome == "already":
         item.received_at = received_at
         return _already(item, parcel, code)
@@ -76,4 +76,5 @@ def receive_in_database(item, parcel, code, *, scanned_in, depot, by):
         transaction.on_commit(pricing_kick)
     else:
         result.warning = why_not_ready(order, depot) or ""
+        result.order_parcels, result.order_parcels_here = parcels, here
     return result

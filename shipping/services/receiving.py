@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +62,9 @@ class ReceivingScan:
     extra_new: bool = False  # the extra was recorded by this scan (not noted before)
     ready: Consignment | None = None  # the order became Chờ giao with this scan
     warning: str = ""  # received, but the order cannot become Chờ giao here (transferred, lost…)
+    # Received, and the order waits for its other parcels: how many it has, and how many are received.
+    order_parcels: int | None = None
+    order_parcels_here: int | None = None
 
 
 # --- reading a scan --------------------------------------------------------------------------------------
@@ -380,10 +383,11 @@ def _ready_or_why(order, trip, depot, by, result) -> str:
     # Every parcel of the order must be here: one still in a bag on the way, or never packed (still in
     # China), keeps the whole order in transit. Read after this scan's update, under the order's lock, so
     # that of two staff scanning its last two parcels at once, the second sees the first's.
-    waiting = Parcel.objects.filter(consignment_id=order.pk).filter(
-        Q(bag_item__isnull=True) | Q(bag_item__received_at__isnull=True)
+    counts = Parcel.objects.filter(consignment_id=order.pk).aggregate(
+        parcels=Count("id"), here=Count("bag_item__received_at")
     )
-    if waiting.exists():
+    if counts["here"] < counts["parcels"]:
+        result.order_parcels, result.order_parcels_here = counts["parcels"], counts["here"]
         return ""
     with every_parcel_received():  # checked just above: the guard need not read it again
         result.ready = consignment_transition(

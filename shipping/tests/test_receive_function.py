@@ -82,7 +82,16 @@ def _snapshot(order, results, staff) -> dict:
 
     return {
         "results": [
-            (r.outcome, plain(r.message), plain(r.code), r.ready is not None, plain(r.warning), r.extra_new)
+            (
+                r.outcome,
+                plain(r.message),
+                plain(r.code),
+                r.ready is not None,
+                plain(r.warning),
+                r.extra_new,
+                r.order_parcels,
+                r.order_parcels_here,
+            )
             for r in results
         ],
         "items": [(i.received_at is not None, who(i.received_by_id), i.missing) for i in items],

@@ -153,8 +153,11 @@ def test_the_last_parcel_of_an_order_makes_it_awaiting_delivery_at_the_depot(cus
     bag = closed_bag(orders=[order])
     arrived_trip(bag, depot=depot, by=vn_staff)
     first, second, third = codes(order)
-    assert scan(bag, first, vn_staff).outcome == Outcome.RECEIVED
-    assert scan(bag, second, vn_staff).ready is None
+    result = scan(bag, first, vn_staff)
+    assert result.outcome == Outcome.RECEIVED
+    assert (result.order_parcels, result.order_parcels_here) == (3, 1)  # the station says it waits
+    result = scan(bag, second, vn_staff)
+    assert result.ready is None and (result.order_parcels, result.order_parcels_here) == (3, 2)
     order.refresh_from_db()
     assert order.status == S.IN_TRANSIT
     result = scan(bag, third, vn_staff)

@@ -191,3 +191,18 @@ def test_operations_see_missing_parcels_and_mark_an_order_lost(client_of, custom
     order.refresh_from_db()
     assert order.status == ConsignmentStatus.LOST
     assert c.post(lost, {"reason": "again"}).status_code == 404
+
+
+def test_the_first_parcel_of_an_order_says_the_order_waits_for_the_others(
+    client_of, customer, vn_staff, english
+):
+    order = ready_order(customer, pieces=2)
+    bag = closed_bag(orders=[order])
+    trip = arrived_trip(bag, depot=vn_staff.warehouse, by=vn_staff)
+    url = reverse("shipping:receiving_parcel", args=[trip.pk, bag.pk])
+    first, second = codes(order)
+    page = client_of(vn_staff).post(url, {"code": first}, **HTMX).content.decode()
+    assert 'data-testid="receiving-waits"' in page and "1 of 2 parcels received" in page
+    assert 'data-testid="receiving-ready"' not in page
+    page = client_of(vn_staff).post(url, {"code": second}, **HTMX).content.decode()
+    assert 'data-testid="receiving-ready"' in page and 'data-testid="receiving-waits"' not in page
