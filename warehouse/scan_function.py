@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from consignments.models import Consignment, ConsignmentStatus, EventKind
+from core.rows import loaded
 from notifications.models import NotificationKind
 from notifications.services import notifications_kick
 from tracking.models import TrackingStatus
@@ -20,14 +21,6 @@ from .models import Parcel, Warehouse
 _SCAN_FUNCTION = (
     "SELECT * FROM warehouse_parcel_scan(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
-
-
-def _loaded(model, values: dict):
-    """An instance holding only these fields, as if loaded from the database; any other field is read from
-    the database if something asks for it. (Model.from_db takes values in the model's field order, not in
-    the order of the names given: this puts them in that order.)"""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
 def scan_in_database(*, read: ScanRead, warehouse, by):
@@ -60,7 +53,7 @@ def scan_in_database(*, read: ScanRead, warehouse, by):
             ],
         )
         row = dict(zip([column.name for column in cursor.description], cursor.fetchone(), strict=True))
-    parcel = _loaded(
+    parcel = loaded(
         Parcel,
         {
             "id": row["parcel_id"],
@@ -77,7 +70,7 @@ def scan_in_database(*, read: ScanRead, warehouse, by):
     counts = {"arrived": row["arrived"], "expected": row["expected"]}
     if row["consignment_id"] is None:
         return ScanResult(outcome=row["outcome"], parcel=parcel, **counts)
-    consignment = _loaded(
+    consignment = loaded(
         Consignment,
         {
             "id": row["consignment_id"],
@@ -90,7 +83,7 @@ def scan_in_database(*, read: ScanRead, warehouse, by):
             "created_at": row["consignment_created_at"],
         },
     )
-    consignment.customer = _loaded(
+    consignment.customer = loaded(
         User,
         {
             "id": row["customer_id"],
@@ -99,7 +92,7 @@ def scan_in_database(*, read: ScanRead, warehouse, by):
         },
     )
     if row["consignment_destination_id"] is not None:
-        consignment.destination = _loaded(
+        consignment.destination = loaded(
             Warehouse,
             {
                 "id": row["consignment_destination_id"],

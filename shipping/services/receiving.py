@@ -121,7 +121,9 @@ def parcel_for_code(code: str) -> Parcel | None:
     waybill (refused when several parcels share it and the scan does not say which piece)."""
     label = split_parcel_code(code)
     if label is not None:
-        return _parcels().filter(consignment__code=label[0], piece_number=label[1]).first()
+        from .scan_lookup import parcel_by_label
+
+        return parcel_by_label(*label)
     try:
         read = read_scan(code)
     except ValidationError as exc:

@@ -52,26 +52,14 @@ def _trip_at(station, pk):
     return trip
 
 
-# What the receiving pages and the scan read of a bag and its trip (the scan's hot path; anything else is
-# read when something asks for it).
-BAG_FIELDS = ("id", "code", "status", "destination_id", "trip_id", "trip__id", "trip__code", "trip__status")
-
-
 def _bag_at(station, trip_pk, pk) -> Bag:
-    """The bag of this depot on that trip, with the trip as this depot sees it (bag.trip.here), in one query."""
-    from django.db.models import OuterRef
+    """The bag of this depot on that trip, with the trip as this depot sees it (bag.trip.here), in one
+    statement (the receiving scan's hot path)."""
+    from ..services.scan_lookup import bag_of_trip_here
 
-    from ..selectors import here_status
-
-    bag = get_object_or_404(
-        Bag.objects.select_related("trip")
-        .only(*BAG_FIELDS)
-        .annotate(trip_here=here_status(OuterRef("destination"), "trip")),
-        pk=pk,
-        trip_id=trip_pk,
-        destination=station,
-    )
-    bag.trip.here, bag.trip.here_depot_id = bag.trip_here, station.pk
+    bag = bag_of_trip_here(bag_pk=pk, trip_pk=trip_pk, depot=station)
+    if bag is None:
+        raise Http404
     return bag
 
 
