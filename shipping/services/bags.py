@@ -108,30 +108,15 @@ class BagScanResult:
 # columns the scan's checks and its result read (building the query with every column of four tables cost
 # more than running it). The depots and the other bag are read only when a refusal names them; anything
 # else is read when something asks for it.
+# fmt: off
 _SCAN_FIELDS = (
-    "id",
-    "tracking_code",
-    "piece_number",
-    "piece_count",
-    "weight_g",
-    "warehouse_id",
-    "label_destination",
-    "retired_at",
-    "consignment_id",
-    "consignment__code",
-    "consignment__status",
-    "consignment__customer_id",
-    "consignment__current_warehouse_id",
-    "consignment__destination_id",
-    "consignment__goods_vi",
-    "consignment__goods_zh",
-    "consignment__goods_quantity",
-    "consignment__goods_unit_value_fen",
-    "consignment__customer__customer_code",
-    "bag_item__id",
-    "bag_item__bag_id",
-    "bag_item__parcel_id",
+    "id", "tracking_code", "piece_number", "piece_count", "weight_g", "warehouse_id", "label_destination",
+    "retired_at", "consignment_id", "consignment__code", "consignment__status", "consignment__customer_id",
+    "consignment__current_warehouse_id", "consignment__destination_id", "consignment__goods_vi",
+    "consignment__goods_zh", "consignment__goods_quantity", "consignment__goods_unit_value_fen",
+    "consignment__customer__customer_code", "bag_item__id", "bag_item__bag_id", "bag_item__parcel_id",
 )
+# fmt: on
 
 
 def _parcels():

@@ -15,7 +15,6 @@ nothing the second time: one received_at, one status move, one notification.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -24,14 +23,14 @@ from django.utils.translation import gettext as _
 from consignments.models import Consignment, ConsignmentStatus, EventKind
 from consignments.services import consignment_event_add, consignment_transition
 from core.errors import DomainError
-from tracking.scanner import read_scan
 from warehouse.labels import parcel_code, split_parcel_code
 from warehouse.models import Parcel, Warehouse
 
-from ..codes import BAG_CODE, MAX_SCAN_LENGTH, TRIP_CODE, scanned_code
+from ..codes import BAG_CODE, TRIP_CODE
 from ..models import Bag, BagParcel, ReceivingExtra, Trip
 from .arrival import RECEIVING, check_receiving, depot_arrival, receiving_trip_open  # noqa: F401
 from .guards import every_parcel_received
+from .scan_lookup import _parcels, parcel_for_code, read_code
 
 
 class Reason:
@@ -65,79 +64,6 @@ class ReceivingScan:
     # Received, and the order waits for its other parcels: how many it has, and how many are received.
     order_parcels: int | None = None
     order_parcels_here: int | None = None
-
-
-# --- reading a scan --------------------------------------------------------------------------------------
-
-
-def read_code(raw: str) -> str:
-    """What a scanner sent, as a code: no control characters, symbology prefix or spaces; upper case."""
-    raw = raw or ""
-    if len(raw) > MAX_SCAN_LENGTH:
-        raise DomainError(
-            _("That scan is %(n)d characters long: no label is. Scan the barcode again.") % {"n": len(raw)},
-            code="too_long",
-        )
-    text = scanned_code(raw)
-    if not text:
-        raise DomainError(_("Scan a code."), code="empty")
-    return text[:100]
-
-
-# The scan's hot path reads only what receiving and its result show: with every column of five tables,
-# building the query cost the scan more than running it. Anything else is read when something asks for it.
-_SCAN_FIELDS = (
-    "id",
-    "tracking_code",
-    "piece_number",
-    "piece_count",
-    "weight_g",
-    "consignment_id",
-    "consignment__code",
-    "consignment__status",
-    "consignment__customer_id",
-    "consignment__destination_id",
-    "consignment__current_warehouse_id",
-    "consignment__created_at",
-    "consignment__customer__customer_code",
-    "bag_item__id",
-    "bag_item__bag_id",
-    "bag_item__parcel_id",
-    "bag_item__received_at",
-    "bag_item__received_by_id",
-    "bag_item__missing",
-    "bag_item__bag__code",
-    "bag_item__bag__destination_id",
-    "bag_item__bag__trip_id",
-)
-
-
-def _parcels():
-    return Parcel.objects.select_related("consignment__customer", "bag_item__bag").only(*_SCAN_FIELDS)
-
-
-def parcel_for_code(code: str) -> Parcel | None:
-    """The parcel a depot scan names: our label's code (KG00001234, KG00001234-2), else the supplier's
-    waybill (refused when several parcels share it and the scan does not say which piece)."""
-    label = split_parcel_code(code)
-    if label is not None:
-        from .scan_lookup import parcel_by_label
-
-        return parcel_by_label(*label)
-    try:
-        read = read_scan(code)
-    except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), code="not_a_label") from exc
-    found = list(_parcels().filter(tracking_code=read.code, retired_at__isnull=True)[:20])
-    if read.piece:
-        found = [p for p in found if p.piece_number == read.piece]
-    if len(found) > 1:
-        raise DomainError(
-            _("Waybill %(code)s has %(n)d parcels: scan our label (KG…) on this one.")
-            % {"code": read.code, "n": len(found)},
-            code="ambiguous",
-        )
-    return found[0] if found else None
 
 
 def _label(parcel) -> str:

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from shipping.models import Bag, TripArrival
 from shipping.selectors import here_status
-from shipping.services.receiving import _SCAN_FIELDS, _parcels, receiving_trip_open
+from shipping.services.receiving import receiving_trip_open
 from shipping.services.receiving_close import receiving_trip_close
-from shipping.services.scan_lookup import bag_of_trip_here, parcel_by_label
+from shipping.services.scan_lookup import _SCAN_FIELDS, _parcels, bag_of_trip_here, parcel_by_label
 from shipping.tests.factories import closed_bag, departed_trip, hcm_depot, ready_order
 
 pytestmark = pytest.mark.django_db
