@@ -66,3 +66,39 @@ def test_paying_does_not_read_every_unpaid_order(schedule, customer, client_of):
             assert client.post(reverse("billing:pay"), {"orders": [orders[0].pk]}).status_code == 302
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_ticks_changed_just_before_paying_are_not_a_changed_amount(schedule, customer, client_of, english):
+    """The summary's total is redrawn a moment after a tick changes: a tap on Pay in between sends the old
+    total, but each row's own amount (due_<id>) says what the page showed for the orders ticked."""
+    first, second = awaiting_order(customer, 3_000), awaiting_order(customer, 2_000)
+    wallet_top_up(customer=customer, amount_vnd=500_000, key="t:ticks")
+    client = client_of(customer)
+    page = client.get(reverse("billing:pay")).content.decode()
+    dues = dues_now([first, second])
+    for order in (first, second):
+        assert f'name="due_{order.pk}" value="{dues[order.pk].total_vnd}"' in page
+    both = dues[first.pk].total_vnd + dues[second.pk].total_vnd
+    response = client.post(
+        reverse("billing:pay"),
+        {
+            "orders": [first.pk],  # the second was unticked a moment ago
+            "expected_total": str(both),  # the summary not redrawn yet
+            f"due_{first.pk}": str(dues[first.pk].total_vnd),
+            f"due_{second.pk}": str(dues[second.pk].total_vnd),
+        },
+    )
+    assert response.status_code == 302
+    [entry] = WalletEntry.objects.filter(kind=EntryKind.PAYMENT)
+    assert (entry.consignment, entry.amount_vnd) == (first, -dues[first.pk].total_vnd)
+
+
+def test_a_row_drawn_before_its_amount_changed_is_refused(schedule, customer, client_of, english):
+    order = awaiting_order(customer, 3_000)
+    _waited(order, 12)  # storage since the page was drawn: 117,000 now
+    wallet_top_up(customer=customer, amount_vnd=500_000, key="t:row-stale")
+    response = client_of(customer).post(
+        reverse("billing:pay"), {"orders": [order.pk], f"due_{order.pk}": "75000", "expected_total": "117000"}
+    )
+    assert response.status_code == 200 and "The amount due is now" in response.content.decode()
+    assert not WalletEntry.objects.filter(kind=EntryKind.PAYMENT).exists()

@@ -145,9 +145,18 @@ def _next_url(request) -> str | None:
     return next_url(request)
 
 
-def _expected(value) -> int | None:
-    """The total the page showed (a hidden field); None when absent (an old page, a script): then the
-    service charges the current total, as it always computes it under the wallet's lock."""
+def _expected(request, ids) -> int | None:
+    """The total the page showed for the ticked orders: the sum of what each row showed (due_<id>), so that
+    ticks changed a moment before paying (the summary not redrawn yet) are not taken for a changed amount;
+    else the summary's total (expected_total, the order page's form); None when neither is there (an old
+    page, a script): then the service charges the current total, as it always computes it under the
+    wallet's lock."""
+    shown = [request.POST.get(f"due_{pk}") for pk in ids]
+    if ids and None not in shown:
+        amounts = [parse_int(value, low=None) for value in shown]
+        if None not in amounts:
+            return sum(amounts)
+    value = request.POST.get("expected_total")
     return None if value is None else parse_int(value, low=None)
 
 
@@ -167,7 +176,7 @@ def pay(request):
                 customer=request.user,
                 consignments=ids,
                 by=request.user,
-                expected_total_vnd=_expected(request.POST.get("expected_total")),
+                expected_total_vnd=_expected(request, ids),
             )
         except DomainError as exc:
             if target:
