@@ -196,3 +196,10 @@ def parse_int(value, *, low: int | None = 0, high: int | None = None) -> int | N
     if (low is not None and number < low) or (high is not None and number > high):
         return None
     return number
+
+
+def shown_total(data, ids, *, prefix: str = "due_") -> int | None:
+    """The sum of the amounts a page showed beside these rows and sent back (`due_<id>` hidden fields: a
+    payment refuses to take more than the person saw); None when a row's amount is missing or unreadable."""
+    amounts = [parse_int(data.get(f"{prefix}{pk}")) for pk in ids]
+    return sum(amounts) if ids and None not in amounts else None

@@ -312,6 +312,18 @@ class TripCheckpoint(models.Model):
         return f"{self.trip_id}: {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
+class ExtraReason:
+    """ReceivingExtra.reason: why a scan was not on the manifest of the bag being received."""
+
+    OTHER_BAG = "other_bag"  # a parcel of another bag of this trip for this depot: received into its bag
+    OTHER_TRIP = "other_trip"  # a parcel for this depot on another trip (not received by this trip)
+    OTHER_DEPOT = "other_depot"  # a parcel for another depot
+    NOT_BAGGED = "not_bagged"  # a parcel of ours that no bag carries
+    UNKNOWN = "unknown"  # no parcel has this code
+    # On no manifest of the trip for this depot (a parcel of another of its bags is counted apart).
+    EXTRA = (OTHER_TRIP, OTHER_DEPOT, NOT_BAGGED, UNKNOWN)
+
+
 class ReceivingExtra(models.Model):
     """Something the depot scanned while receiving a trip that was not on its manifest for this depot (a
     parcel of another trip or depot, an unknown code): recorded, never received into an order by it."""

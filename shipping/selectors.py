@@ -4,7 +4,7 @@ from django.db.models import Count, F, Q, Sum
 
 from consignments.models import Consignment
 
-from .models import Bag, BagParcel, BagStatus, Trip
+from .models import Bag, BagParcel, BagStatus, ExtraReason, Trip
 
 # --- bags ------------------------------------------------------------------------------------------------
 
@@ -152,10 +152,6 @@ def trip_summary(*, trip) -> dict:
 # (Vietnam depot receiving: shipping.services.receiving, shipping.views.receiving)
 
 RECEIVING_CLOSED_DAYS = 14  # a trip closed this recently still lists at the depot (late parcels)
-# ReceivingExtra.reason (shipping.services.receiving.Reason): a parcel of another bag of the trip, received
-# into its own bag, is counted apart from the scans that are on no manifest of the trip here.
-OTHER_BAG = "other_bag"
-EXTRA_REASONS = ("other_trip", "other_depot", "not_bagged", "unknown")
 
 
 def here_status(depot, trip="pk"):
@@ -256,8 +252,8 @@ def receiving_bags(*, trip, depot):
             received=Count("items", filter=Q(items__received_at__isnull=False)),
             unscanned=Count("items", filter=Q(items__received_at__isnull=True, items__missing=False)),
             flagged=Count("items", filter=Q(items__missing=True, items__received_at__isnull=True)),
-            extras_count=scanned_here(reason__in=EXTRA_REASONS),
-            other_bag_count=scanned_here(reason=OTHER_BAG),
+            extras_count=scanned_here(reason__in=ExtraReason.EXTRA),
+            other_bag_count=scanned_here(reason=ExtraReason.OTHER_BAG),
         )
         .order_by("code")
     )
@@ -276,7 +272,8 @@ def receiving_bag_counts(*, bag) -> dict:
         'FROM "shipping_bagparcel" WHERE bag_id = %s'
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [bag.pk, OTHER_BAG, bag.pk, OTHER_BAG, bag.pk])
+        other = ExtraReason.OTHER_BAG
+        cursor.execute(sql, [bag.pk, other, bag.pk, other, bag.pk])
         expected, received, flagged, extra, other_bag = cursor.fetchone()
     return {
         "expected": expected,

@@ -242,10 +242,7 @@ def pricing_request(ids, *, by=None, reason: str, storage_days: int | None = Non
     """Ask for these orders to be priced once the current transaction commits (one INSERT): the rows
     commit or roll back with the change that asked, and billing.tasks.price_requested prices them."""
     rows = [PricingRequest(consignment_id=pk, by=by, reason=reason, storage_days=storage_days) for pk in ids]
-    if len(rows) == 1:
-        rows[0].save(force_insert=True)
-    else:
-        PricingRequest.objects.bulk_create(rows, batch_size=1000)
+    PricingRequest.objects.bulk_create(rows, batch_size=1000)
     if rows:
         transaction.on_commit(pricing_kick)
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import customer_required
 from consignments.selectors import consignment_for_customer
 from core.errors import DomainError
-from core.numbers import parse_int
+from core.numbers import parse_int, shown_total
 from core.redirects import next_url
 
 from ..export import export_statement_xlsx, statement_entries, statement_page
@@ -151,11 +151,9 @@ def _expected(request, ids) -> int | None:
     else the summary's total (expected_total, the order page's form); None when neither is there (an old
     page, a script): then the service charges the current total, as it always computes it under the
     wallet's lock."""
-    shown = [request.POST.get(f"due_{pk}") for pk in ids]
-    if ids and None not in shown:
-        amounts = [parse_int(value, low=None) for value in shown]
-        if None not in amounts:
-            return sum(amounts)
+    shown = shown_total(request.POST, ids)
+    if shown is not None:
+        return shown
     value = request.POST.get("expected_total")
     return None if value is None else parse_int(value, low=None)
 

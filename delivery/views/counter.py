@@ -12,6 +12,7 @@ from accounts.decorators import vietnam_staff_required
 from accounts.models import Role, User
 from billing.selectors import balance_of
 from core.errors import DomainError
+from core.numbers import shown_total
 from warehouse.models import Warehouse
 from warehouse.views.common import at_station
 
@@ -121,8 +122,7 @@ def handover(request, station):
     if not form.is_valid():
         return _panel(request, station, error=_("Write who collects the orders: name and phone."), **panel)
     # What the counter showed for each unpaid order (due_<id>): the payment is refused if it changed since.
-    shown = [number(request.POST.get(f"due_{pk}")) for pk in ids]
-    expected = sum(shown) if None not in shown else None
+    expected = shown_total(request.POST, ids)
     try:
         done = handover_create(
             depot=station,

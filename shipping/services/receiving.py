@@ -27,20 +27,12 @@ from warehouse.labels import parcel_code, split_parcel_code
 from warehouse.models import Parcel, Warehouse
 
 from ..codes import BAG_CODE, TRIP_CODE
-from ..models import Bag, BagParcel, ReceivingExtra, Trip
+from ..models import Bag, BagParcel, ExtraReason, ReceivingExtra, Trip
 from .arrival import RECEIVING, check_receiving, depot_arrival, receiving_trip_open  # noqa: F401
 from .guards import every_parcel_received
 from .scan_lookup import _parcels, parcel_for_code, read_code
 
-
-class Reason:
-    """ReceivingExtra.reason: why a scan was not on this bag's manifest."""
-
-    OTHER_BAG = "other_bag"  # a parcel of another bag of this trip for this depot: received into its bag
-    OTHER_TRIP = "other_trip"  # a parcel for this depot on another trip (not received by this trip)
-    OTHER_DEPOT = "other_depot"  # a parcel for another depot
-    NOT_BAGGED = "not_bagged"  # a parcel of ours that no bag carries
-    UNKNOWN = "unknown"  # no parcel has this code
+Reason = ExtraReason  # the name the station, its templates and tests know it by
 
 
 class Outcome:
